@@ -1,0 +1,241 @@
+// Command kpss runs the platform for community planning of social services:
+// the web application, its migrations and its administration commands.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"kpss/internal/audit"
+	"kpss/internal/auth"
+	"kpss/internal/config"
+	"kpss/internal/demo"
+	"kpss/internal/partner"
+	"kpss/internal/server"
+	"kpss/internal/store"
+)
+
+const usage = `kpss – komunitní plánování sociálních služeb / community planning of social services
+
+Použití / usage:
+  kpss serve   [-addr 127.0.0.1:8080] [-db DSN] [-demo]   spustí webovou aplikaci / runs the web application
+  kpss migrate -db DSN                                    provede migrace databáze / migrates the database
+  kpss user add -db DSN -name NAME -role ROLE [-full-name "…"] [-email …] [-org ID] [-dept ID]
+                                                          založí účet, heslo čte ze vstupu / creates an account, password from stdin
+  kpss token create -db DSN -user NAME [-label "…"]       vypíše nový API token / prints a new API token
+
+DSN: sqlite:PATH (výchozí / default sqlite:kpss.db) nebo / or postgres://user@host/db
+Proměnné / environment: KPSS_ADDR, KPSS_DB, KPSS_DEMO_PASSWORD, KPSS_SESSION_IDLE, KPSS_SECURE_COOKIES
+Role: admin, coordinator, steering, member, provider, officer, evaluator
+`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "kpss:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("chybí příkaz / no command given")
+	}
+	cfg := config.FromEnv()
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	switch args[0] {
+	case "serve":
+		return serve(ctx, cfg, log, args[1:], stdout)
+	case "migrate":
+		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+		fs.StringVar(&cfg.DB, "db", cfg.DB, "database DSN")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		db, err := openDB(ctx, cfg.DB)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		n, err := db.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "migrace hotové, nově provedeno: %d / migrations done, applied now: %d\n", n, n)
+		return nil
+	case "user":
+		if len(args) < 2 || args[1] != "add" {
+			return errors.New("použití / usage: kpss user add -db DSN -name NAME -role ROLE")
+		}
+		return userAdd(ctx, cfg, args[2:], stdin, stdout)
+	case "token":
+		if len(args) < 2 || args[1] != "create" {
+			return errors.New("použití / usage: kpss token create -db DSN -user NAME")
+		}
+		return tokenCreate(ctx, cfg, args[2:], stdout)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("neznámý příkaz / unknown command %q", args[0])
+}
+
+func openDB(ctx context.Context, dsn string) (*store.DB, error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database DSN")
+	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo region into an empty database")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	srv, err := server.New(server.Deps{DB: db, Log: log, IdleTimeout: cfg.IdleTimeout, SecureCookies: cfg.SecureCookies})
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		alog := audit.New()
+		res, err := demo.Load(ctx, demo.Deps{DB: db, Auth: srv.Auth(), Partners: partner.NewService(db, alog, time.Now), Now: time.Now}, cfg.DemoPassword)
+		if err != nil {
+			return err
+		}
+		printDemo(stdout, res, cfg.DemoPassword != "")
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := srv.HTTPServer(cfg.Addr)
+	fmt.Fprintf(stdout, "kpss běží na / is running at http://%s/\n", ln.Addr())
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+		log.Info("kpss: shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return hs.Shutdown(sctx)
+	}
+}
+
+func printDemo(w io.Writer, res demo.Result, fromEnv bool) {
+	if !res.Loaded {
+		fmt.Fprintln(w, "Demo region už v databázi je; nic se nemění. / The demo region is already loaded; nothing changed.")
+		if !fromEnv {
+			fmt.Fprintln(w, "Heslo demo účtů bylo vypsáno při prvním spuštění. / The demo password was printed at the first start.")
+		}
+	} else {
+		fmt.Fprintln(w, "Nahrán demo region ORP Otrokovice. / Loaded the demo region ORP Otrokovice.")
+	}
+	fmt.Fprintln(w, "Demo účty / demo logins:")
+	for _, a := range res.Accounts {
+		fmt.Fprintf(w, "  %-13s %-12s %s\n", a.Login, a.Role, a.Note)
+	}
+	if res.Loaded {
+		fmt.Fprintf(w, "Heslo všech demo účtů / password of all demo logins: %s\n", res.Password)
+	} else if fromEnv {
+		fmt.Fprintln(w, "Heslo: hodnota KPSS_DEMO_PASSWORD / password: the value of KPSS_DEMO_PASSWORD")
+	}
+}
+
+func userAdd(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database DSN")
+	name := fs.String("name", "", "login")
+	role := fs.String("role", "", "role")
+	fullName := fs.String("full-name", "", "full name")
+	email := fs.String("email", "", "e-mail")
+	org := fs.Int64("org", 0, "organisation id (provider)")
+	dept := fs.Int64("dept", 0, "department id (officer)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pw, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	pw = strings.TrimRight(pw, "\r\n")
+	db, err := openDB(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := auth.NewService(db, audit.New(), time.Now)
+	in := auth.UserInput{Login: *name, FullName: *fullName, Email: *email, Role: auth.Role(*role), Active: true}
+	if *org != 0 {
+		in.OrganisationID = org
+	}
+	if *dept != 0 {
+		in.DepartmentID = dept
+	}
+	ctx = audit.WithActor(ctx, audit.Actor{Name: "cli"})
+	u, err := svc.CreateUser(ctx, in, pw, false)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "účet %s (%s) založen / account created, id %d\n", u.Login, u.Role, u.ID)
+	return nil
+}
+
+func tokenCreate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database DSN")
+	name := fs.String("user", "", "login of the account")
+	label := fs.String("label", "cli", "what the token is for")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := auth.NewService(db, audit.New(), time.Now)
+	u, err := svc.FindUserByLogin(ctx, *name)
+	if err != nil {
+		return fmt.Errorf("účet %q neexistuje / no such account", *name)
+	}
+	ctx = audit.WithActor(ctx, audit.Actor{Name: "cli"})
+	token, err := svc.CreateToken(ctx, u.ID, *label)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, token)
+	return nil
+}

@@ -1,0 +1,309 @@
+// Package server wires the modules into one HTTP handler: the route list with
+// a policy for every route, identity (session cookie for pages, Bearer token
+// for the API), CSRF protection, security headers and error pages.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"kpss/internal/account"
+	"kpss/internal/apperr"
+	"kpss/internal/audit"
+	"kpss/internal/auditlog"
+	"kpss/internal/auth"
+	"kpss/internal/partner"
+	"kpss/internal/store"
+	"kpss/internal/web"
+	"kpss/internal/web/i18n"
+)
+
+// HandlerFunc is a handler that returns an error.
+type HandlerFunc = web.HandlerFunc
+
+// Deps is what the server is built from; main fills it.
+type Deps struct {
+	DB            *store.DB
+	Log           *slog.Logger
+	Now           func() time.Time
+	IdleTimeout   time.Duration
+	SecureCookies bool
+}
+
+// Server is the kpss web application.
+type Server struct {
+	db      *store.DB
+	log     *slog.Logger
+	now     func() time.Time
+	auth    *auth.Service
+	rd      *web.Renderer
+	api     *web.API
+	account *account.Handler
+	partner *partner.Handler
+	audit   *auditlog.Handler
+	list    []Route
+	policy  map[string]*auth.Policy // "GET /path" → policy, for the menu
+	handler http.Handler
+	secure  bool
+}
+
+// New builds the server and checks the route list.
+func New(d Deps) (*Server, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &Server{db: d.DB, log: d.Log, now: d.Now, secure: d.SecureCookies}
+	alog := &audit.Log{Now: d.Now}
+	s.auth = auth.NewService(d.DB, alog, d.Now)
+	if d.IdleTimeout > 0 {
+		s.auth.IdleTimeout = d.IdleTimeout
+	}
+	var err error
+	if s.rd, err = web.NewRenderer(d.Log); err != nil {
+		return nil, err
+	}
+	s.api = &web.API{Catalog: s.rd.Catalog, Log: d.Log}
+	psvc := partner.NewService(d.DB, alog, d.Now)
+	if s.partner, err = partner.NewHandler(psvc, s.rd, s.api); err != nil {
+		return nil, err
+	}
+	if s.account, err = account.NewHandler(s.auth, s.partner, s.rd, d.SecureCookies); err != nil {
+		return nil, err
+	}
+	if s.audit, err = auditlog.NewHandler(d.DB, s.rd); err != nil {
+		return nil, err
+	}
+	if missing := s.rd.Catalog.Missing(); len(missing) > 0 {
+		return nil, fmt.Errorf("server: messages missing a translation: %v", missing)
+	}
+	s.rd.Nav = s.nav
+	s.rd.Site = func(r *http.Request) string { return s.siteName(r.Context()) }
+	if err := s.mount(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Auth returns the account service (the CLI and tests use it).
+func (s *Server) Auth() *auth.Service { return s.auth }
+
+// Routes returns the route list (the route × role test walks it).
+func (s *Server) Routes() []Route { return s.list }
+
+// Renderer returns the page renderer (template tests use it).
+func (s *Server) Renderer() *web.Renderer { return s.rd }
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Server) mount() error {
+	mux := http.NewServeMux()
+	s.list = s.routes()
+	s.policy = map[string]*auth.Policy{}
+	seen := map[string]bool{}
+	for _, rt := range s.list {
+		if rt.Policy == nil {
+			return fmt.Errorf("server: route %q has no policy", rt.Pattern)
+		}
+		if rt.Handler == nil {
+			return fmt.Errorf("server: route %q has no handler", rt.Pattern)
+		}
+		if seen[rt.Pattern] {
+			return fmt.Errorf("server: route %q is listed twice", rt.Pattern)
+		}
+		seen[rt.Pattern] = true
+		s.policy[rt.Pattern] = rt.Policy
+		mux.Handle(rt.Pattern, s.guard(rt))
+	}
+	mux.Handle("/static/", http.StripPrefix("/static/", staticHandler()))
+	// Anything else is a 404 page (not the mux's plain-text one).
+	mux.Handle("/", s.guard(Route{Pattern: "/", Policy: &auth.Public, Handler: func(w http.ResponseWriter, r *http.Request) error {
+		return apperr.New(apperr.NotFound, "err.page_not_found")
+	}}))
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(web.WithLang(r.Context(), s.lang(r)))
+		s.rd.Error(w, r, apperr.New(apperr.Forbidden, "err.csrf"))
+	}))
+	s.handler = s.recoverer(securityHeaders(cop.Handler(mux)))
+	return nil
+}
+
+func staticHandler() http.Handler {
+	fs := http.FileServerFS(web.Static())
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fs.ServeHTTP(w, r)
+	})
+}
+
+// guard identifies the caller, checks the route's policy and runs the handler.
+func (s *Server) guard(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := web.WithLang(r.Context(), s.lang(r))
+		r = r.WithContext(ctx)
+		u, err := s.identify(w, r, rt.API)
+		if err != nil {
+			s.fail(w, r, rt, err)
+			return
+		}
+		if u != nil {
+			ctx = auth.WithUser(ctx, u)
+			ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Name: u.Login, IP: account.ClientIP(r)})
+		} else {
+			ctx = audit.WithActor(ctx, audit.Actor{IP: account.ClientIP(r)})
+		}
+		r = r.WithContext(ctx)
+		ok, err := rt.Policy.Allows(r, u)
+		if err != nil {
+			s.fail(w, r, rt, err)
+			return
+		}
+		if !ok {
+			if u == nil {
+				s.fail(w, r, rt, apperr.New(apperr.Unauthorized, "err.signin_required"))
+			} else {
+				s.fail(w, r, rt, apperr.New(apperr.Forbidden, "err.forbidden"))
+			}
+			return
+		}
+		if err := rt.Handler(w, r); err != nil {
+			s.fail(w, r, rt, err)
+		}
+	})
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, rt Route, err error) {
+	if rt.API {
+		if apperr.CodeOf(err) == apperr.Unauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="kpss"`)
+		}
+		s.api.Error(w, r, err)
+		return
+	}
+	s.rd.Error(w, r, err)
+}
+
+// identify returns the caller: Bearer token for the API, session cookie for
+// pages. No credentials means the public (nil, nil).
+func (s *Server) identify(w http.ResponseWriter, r *http.Request, api bool) (*auth.User, error) {
+	if api {
+		h := r.Header.Get("Authorization")
+		if h == "" {
+			return nil, nil
+		}
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, apperr.New(apperr.Unauthorized, "err.bad_token")
+		}
+		return s.auth.TokenUser(r.Context(), strings.TrimSpace(token))
+	}
+	c, err := r.Cookie(account.SessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, nil
+	}
+	u, err := s.auth.SessionUser(r.Context(), c.Value)
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.Unauthorized {
+			// An ended session: forget the cookie and go on as the public.
+			http.SetCookie(w, &http.Cookie{Name: account.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure || r.TLS != nil})
+			return nil, nil
+		}
+		return nil, err
+	}
+	return u, nil
+}
+
+const langCookie = "kpss_lang"
+
+// lang picks the UI language: the switch's cookie, else Accept-Language.
+func (s *Server) lang(r *http.Request) string {
+	if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
+		return c.Value
+	}
+	if q := r.URL.Query().Get("lang"); i18n.Supported(q) && strings.HasPrefix(r.URL.Path, "/api/") {
+		return q
+	}
+	return i18n.Match(r.Header.Get("Accept-Language"))
+}
+
+func (s *Server) nav(r *http.Request) []web.NavItem {
+	u := auth.UserFrom(r.Context())
+	if u == nil {
+		return nil
+	}
+	var out []web.NavItem
+	for _, n := range navItems {
+		p, ok := s.policy["GET "+n.Path]
+		if !ok {
+			continue
+		}
+		if allowed, _ := p.Allows(r, u); allowed {
+			out = append(out, web.NavItem{Path: n.Path, Label: n.Label, Current: r.URL.Path == n.Path || strings.HasPrefix(r.URL.Path, n.Path+"/")})
+		}
+	}
+	return out
+}
+
+// siteName is the region's name for the header, cached briefly.
+func (s *Server) siteName(ctx context.Context) string {
+	var name string
+	if err := s.db.QueryRow(ctx, `SELECT name FROM region WHERE id = 1`).Scan(&name); err != nil || name == "" {
+		return "KPSS"
+	}
+	return name
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("server: panic", "path", r.URL.Path, "panic", v)
+				http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// HTTPServer returns an http.Server for addr with every timeout set.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// ErrNoRegion is returned by Ready before the first setup.
+var ErrNoRegion = errors.New("server: the region is not set up")

@@ -1,0 +1,118 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"kpss/internal/account"
+	"kpss/internal/audit"
+	"kpss/internal/auth"
+	"kpss/internal/demo"
+	"kpss/internal/partner"
+	"kpss/internal/store"
+	"kpss/internal/storetest"
+)
+
+const demoPassword = "demo-heslo-2026"
+
+// fastArgon keeps sign-ins cheap in tests; production uses auth.DefaultArgon2.
+var fastArgon = auth.Argon2Params{Time: 1, Memory: 64, Threads: 1}
+
+type testEnv struct {
+	t   testing.TB
+	srv *Server
+	db  *store.DB
+	ids demoIDs
+}
+
+type demoIDs struct {
+	charita, otherOrg, otrokovice, social, seniors, person, targetUser int64
+}
+
+// newTestEnv starts a server on a fresh database of engine with the demo region.
+func newTestEnv(t testing.TB, engine string) *testEnv {
+	t.Helper()
+	db := storetest.New(t, engine)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := New(Deps{DB: db, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Auth().Argon = fastArgon
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, demo.Deps{DB: db, Auth: srv.Auth(), Partners: partner.NewService(db, audit.New(), time.Now), Now: time.Now}, demoPassword); err != nil {
+		t.Fatal(err)
+	}
+	e := &testEnv{t: t, srv: srv, db: db}
+	id := func(q string, args ...any) int64 {
+		var v int64
+		if err := db.QueryRow(ctx, q, args...).Scan(&v); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return v
+	}
+	e.ids = demoIDs{
+		charita:    id(`SELECT id FROM organisations WHERE name = ?`, "Charita sv. Anežky Otrokovice"),
+		otherOrg:   id(`SELECT id FROM organisations WHERE name = ?`, "Naděje Otrokovice"),
+		otrokovice: id(`SELECT id FROM municipalities WHERE name = ?`, "Otrokovice"),
+		social:     id(`SELECT id FROM departments WHERE name = ?`, "Odbor sociálních věcí"),
+		seniors:    id(`SELECT id FROM target_groups WHERE code = ?`, "SEN"),
+		person:     id(`SELECT id FROM people ORDER BY id LIMIT 1`),
+	}
+	u, err := srv.Auth().CreateUser(ctx, auth.UserInput{Login: "cil-testu", Role: auth.RoleMember, Active: true}, "heslo-pro-test-1", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ids.targetUser = u.ID
+	return e
+}
+
+// session signs login in and returns its session cookie.
+func (e *testEnv) session(login string) *http.Cookie {
+	e.t.Helper()
+	token, _, err := e.srv.Auth().SignIn(context.Background(), login, demoPassword, "127.0.0.1", "test")
+	if err != nil {
+		e.t.Fatalf("sign in %s: %v", login, err)
+	}
+	return &http.Cookie{Name: account.SessionCookie, Value: token}
+}
+
+// token creates an API token for login.
+func (e *testEnv) token(login string) string {
+	e.t.Helper()
+	u, err := e.srv.Auth().FindUserByLogin(context.Background(), login)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	tok, err := e.srv.Auth().CreateToken(context.Background(), u.ID, "test")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return tok
+}
+
+// do sends a same-origin request (as a browser form would) and returns the answer.
+func (e *testEnv) do(method, target string, form url.Values, c *http.Cookie) *httptest.ResponseRecorder {
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, target, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if c != nil {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	return rec
+}

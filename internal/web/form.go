@@ -1,0 +1,171 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"kpss/internal/apperr"
+	"kpss/internal/web/i18n"
+)
+
+// Form is what the user typed and what is wrong with it. A page that shows an
+// error always re-renders from Values, so nothing typed is lost.
+type Form struct {
+	Values url.Values
+	Errors []FieldError
+	byName map[string]string
+}
+
+// FieldError is one field's problem, translated.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+// NewForm returns a form holding vals.
+func NewForm(vals url.Values) *Form {
+	if vals == nil {
+		vals = url.Values{}
+	}
+	return &Form{Values: vals, byName: map[string]string{}}
+}
+
+// Get returns the value of a field, trimmed.
+func (f *Form) Get(name string) string { return strings.TrimSpace(f.Values.Get(name)) }
+
+// Has reports whether a multi-value field (checkboxes) holds value.
+func (f *Form) Has(name, value string) bool {
+	for _, v := range f.Values[name] {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}
+
+// Bool reads a checkbox.
+func (f *Form) Bool(name string) bool {
+	v := f.Get(name)
+	return v == "on" || v == "1" || v == "true"
+}
+
+// Int64Ptr reads an optional integer id; a non-number counts as none.
+func (f *Form) Int64Ptr(name string) *int64 {
+	n, err := strconv.ParseInt(f.Get(name), 10, 64)
+	if err != nil || n == 0 {
+		return nil
+	}
+	return &n
+}
+
+// Int64s reads a multi-value list of ids.
+func (f *Form) Int64s(name string) []int64 {
+	var out []int64
+	for _, v := range f.Values[name] {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Error returns the problem of a field, or "".
+func (f *Form) Error(name string) string { return f.byName[name] }
+
+// AddError records a translated problem of a field (or "" for the form).
+func (f *Form) AddError(field, msg string) {
+	if _, ok := f.byName[field]; ok {
+		return
+	}
+	f.byName[field] = msg
+	f.Errors = append(f.Errors, FieldError{Field: field, Message: msg})
+}
+
+// SetError fills the form's errors from err. Field errors are listed in the
+// order of fields (the form's order on the page); any other application error
+// becomes a form-level message. It returns false for errors that are not the
+// user's fault, which the caller should pass on.
+func (f *Form) SetError(l *i18n.Localizer, err error, order ...string) bool {
+	e, ok := apperr.As(err)
+	if !ok || e.Code == apperr.Internal {
+		return false
+	}
+	if len(e.Fields) == 0 {
+		f.AddError("", l.Msg(e.Msg))
+		return true
+	}
+	seen := map[string]bool{}
+	for _, name := range order {
+		if m, ok := e.Fields[name]; ok {
+			f.AddError(name, l.Msg(m))
+			seen[name] = true
+		}
+	}
+	for name, m := range e.Fields {
+		if !seen[name] {
+			f.AddError(name, l.Msg(m))
+		}
+	}
+	return true
+}
+
+// ParseForm reads a POST form (urlencoded or multipart) with a size cap.
+func ParseForm(w http.ResponseWriter, r *http.Request, maxBytes int64) (*Form, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		if err := r.ParseMultipartForm(maxBytes); err != nil {
+			return nil, apperr.New(apperr.Invalid, "err.form_too_large")
+		}
+	} else if err := r.ParseForm(); err != nil {
+		return nil, apperr.New(apperr.Invalid, "err.form_too_large")
+	}
+	return NewForm(r.PostForm), nil
+}
+
+// Option is one choice of a select, radio group or checkbox group.
+type Option struct {
+	Value string
+	Label string
+}
+
+// FieldView is what the field templates need to draw one labelled control.
+type FieldView struct {
+	ID, Name, Label, Hint, Type, Autocomplete, Value, Error string
+	Required                                                bool
+	Rows                                                    int
+	Options                                                 []Option
+	Form                                                    *Form
+	Inputmode, Pattern                                      string
+	RequiredText, ErrorPrefix                               string
+}
+
+// Checked reports whether option value is chosen in a checkbox/radio/select.
+func (v FieldView) Checked(value string) bool {
+	if v.Form == nil {
+		return false
+	}
+	return v.Form.Has(v.Name, value)
+}
+
+// DescribedBy is the aria-describedby list of the control.
+func (v FieldView) DescribedBy() string {
+	var ids []string
+	if v.Hint != "" {
+		ids = append(ids, v.ID+"-hint")
+	}
+	if v.Error != "" {
+		ids = append(ids, v.ID+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+// WithErrors copies the errors of other into f (a form that must not echo
+// what was typed, such as passwords, still shows the problems).
+func (f *Form) WithErrors(other *Form) *Form {
+	for _, e := range other.Errors {
+		f.AddError(e.Field, e.Message)
+	}
+	return f
+}
