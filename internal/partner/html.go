@@ -66,11 +66,26 @@ func (h *Handler) ShowOverview(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	counts := map[string]int{}
 	for name, count := range map[string]func() (int, error){
-		"municipalities": func() (int, error) { _, n, err := h.Svc.FindMunicipalities(ctx, Filter{Paging: store.Paging{PerPage: 1}}); return n, err },
-		"organisations":  func() (int, error) { _, n, err := h.Svc.FindOrganisations(ctx, Filter{Paging: store.Paging{PerPage: 1}}); return n, err },
-		"departments":    func() (int, error) { _, n, err := h.Svc.FindDepartments(ctx, Filter{Paging: store.Paging{PerPage: 1}}); return n, err },
-		"target_groups":  func() (int, error) { _, n, err := h.Svc.FindTargetGroups(ctx, Filter{Paging: store.Paging{PerPage: 1}}); return n, err },
-		"people":         func() (int, error) { _, n, err := h.Svc.FindPeople(ctx, Filter{Paging: store.Paging{PerPage: 1}}); return n, err },
+		"municipalities": func() (int, error) {
+			_, n, err := h.Svc.FindMunicipalities(ctx, Filter{Paging: store.Paging{PerPage: 1}})
+			return n, err
+		},
+		"organisations": func() (int, error) {
+			_, n, err := h.Svc.FindOrganisations(ctx, Filter{Paging: store.Paging{PerPage: 1}})
+			return n, err
+		},
+		"departments": func() (int, error) {
+			_, n, err := h.Svc.FindDepartments(ctx, Filter{Paging: store.Paging{PerPage: 1}})
+			return n, err
+		},
+		"target_groups": func() (int, error) {
+			_, n, err := h.Svc.FindTargetGroups(ctx, Filter{Paging: store.Paging{PerPage: 1}})
+			return n, err
+		},
+		"people": func() (int, error) {
+			_, n, err := h.Svc.FindPeople(ctx, Filter{Paging: store.Paging{PerPage: 1}})
+			return n, err
+		},
 	} {
 		n, err := count()
 		if err != nil {

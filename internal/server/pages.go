@@ -93,4 +93,3 @@ func (s *Server) showOpenAPI(w http.ResponseWriter, r *http.Request) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
 }
-

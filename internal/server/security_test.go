@@ -178,4 +178,3 @@ func TestLanguageSwitchAndAcceptLanguage(t *testing.T) {
 		t.Error("an unsupported language did not fall back to Czech")
 	}
 }
-
