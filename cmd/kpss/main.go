@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"kpss/internal/auth"
 	"kpss/internal/config"
 	"kpss/internal/demo"
+	"kpss/internal/mail"
 	"kpss/internal/partner"
 	"kpss/internal/server"
 	"kpss/internal/store"
@@ -48,6 +50,29 @@ func main() {
 	}
 }
 
+// Command is a subcommand of kpss. Modules add theirs from init functions in
+// cmd_<module>.go files (e.g. "import suggestions", "retention").
+type Command struct {
+	Usage string // one line for the help text
+	Run   func(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) error
+}
+
+// commands are keyed by their words: "serve", "user add", "import registry" …
+var commands = map[string]Command{
+	"serve": {"kpss serve [-addr 127.0.0.1:8080] [-db DSN] [-demo]", func(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, _ io.Reader, stdout io.Writer) error {
+		return serve(ctx, cfg, log, args, stdout)
+	}},
+	"migrate": {"kpss migrate -db DSN", func(ctx context.Context, cfg config.Config, _ *slog.Logger, args []string, _ io.Reader, stdout io.Writer) error {
+		return migrate(ctx, cfg, args, stdout)
+	}},
+	"user add": {"kpss user add -db DSN -name NAME -role ROLE", func(ctx context.Context, cfg config.Config, _ *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) error {
+		return userAdd(ctx, cfg, args, stdin, stdout)
+	}},
+	"token create": {"kpss token create -db DSN -user NAME", func(ctx context.Context, cfg config.Config, _ *slog.Logger, args []string, _ io.Reader, stdout io.Writer) error {
+		return tokenCreate(ctx, cfg, args, stdout)
+	}},
+}
+
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
@@ -56,41 +81,56 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	cfg := config.FromEnv()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	switch args[0] {
-	case "serve":
-		return serve(ctx, cfg, log, args[1:], stdout)
-	case "migrate":
-		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-		fs.StringVar(&cfg.DB, "db", cfg.DB, "database DSN")
-		if err := fs.Parse(args[1:]); err != nil {
-			return err
-		}
-		db, err := openDB(ctx, cfg.DB)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		n, err := db.Migrate(ctx)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "migrace hotové, nově provedeno: %d / migrations done, applied now: %d\n", n, n)
-		return nil
-	case "user":
-		if len(args) < 2 || args[1] != "add" {
-			return errors.New("použití / usage: kpss user add -db DSN -name NAME -role ROLE")
-		}
-		return userAdd(ctx, cfg, args[2:], stdin, stdout)
-	case "token":
-		if len(args) < 2 || args[1] != "create" {
-			return errors.New("použití / usage: kpss token create -db DSN -user NAME")
-		}
-		return tokenCreate(ctx, cfg, args[2:], stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
+		for _, k := range moduleCommands() {
+			fmt.Fprintln(stdout, "  "+commands[k].Usage)
+		}
 		return nil
 	}
+	if len(args) > 1 {
+		if c, ok := commands[args[0]+" "+args[1]]; ok {
+			return c.Run(ctx, cfg, log, args[2:], stdin, stdout)
+		}
+	}
+	if c, ok := commands[args[0]]; ok {
+		return c.Run(ctx, cfg, log, args[1:], stdin, stdout)
+	}
 	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("neznámý příkaz / unknown command %q", args[0])
+	return fmt.Errorf("neznámý příkaz / unknown command %q", strings.Join(args, " "))
+}
+
+// moduleCommands lists the commands modules added, sorted.
+func moduleCommands() []string {
+	var out []string
+	for k := range commands {
+		switch k {
+		case "serve", "migrate", "user add", "token create":
+		default:
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database DSN")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "migrace hotové, nově provedeno: %d / migrations done, applied now: %d\n", n, n)
+	return nil
 }
 
 func openDB(ctx context.Context, dsn string) (*store.DB, error) {
@@ -118,7 +158,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		return err
 	}
 	defer db.Close()
-	srv, err := server.New(server.Deps{DB: db, Log: log, IdleTimeout: cfg.IdleTimeout, SecureCookies: cfg.SecureCookies})
+	srv, err := server.New(server.Deps{DB: db, Log: log, IdleTimeout: cfg.IdleTimeout, SecureCookies: cfg.SecureCookies,
+		Mail: mailer(cfg, log), BaseURL: cfg.BaseURL})
 	if err != nil {
 		return err
 	}
@@ -138,6 +179,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	fmt.Fprintf(stdout, "kpss běží na / is running at http://%s/\n", ln.Addr())
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	for _, j := range srv.Jobs() {
+		go runJob(ctx, log, j)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -238,4 +282,29 @@ func tokenCreate(ctx context.Context, cfg config.Config, args []string, stdout i
 	}
 	fmt.Fprintln(stdout, token)
 	return nil
+}
+
+// mailer sends through SMTP when KPSS_SMTP_HOST is set, else logs the e-mails.
+func mailer(cfg config.Config, log *slog.Logger) mail.Sender {
+	if cfg.SMTPHost == "" {
+		return &mail.LogSender{Logger: log}
+	}
+	return mail.NewSMTP(mail.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUser,
+		Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS})
+}
+
+// runJob runs j every j.Every until ctx ends; a failure is logged, not fatal.
+func runJob(ctx context.Context, log *slog.Logger, j server.Job) {
+	t := time.NewTicker(j.Every)
+	defer t.Stop()
+	for {
+		if err := j.Run(ctx); err != nil {
+			log.Error("kpss: job failed", "job", j.Name, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

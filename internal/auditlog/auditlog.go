@@ -35,8 +35,6 @@ func NewHandler(db *store.DB, r *web.Renderer) (*Handler, error) {
 	return &Handler{DB: db, R: r}, nil
 }
 
-// Entities the filter offers (the log may hold more; they are still listed).
-var Entities = []string{"municipality", "organisation", "person", "department", "target_group", "region", "user", "api_token"}
 
 // Actions the filter offers.
 var Actions = []string{"create", "update", "archive", "restore", "password", "sign-in", "anonymise"}
@@ -86,8 +84,14 @@ func (h *Handler) ShowAuditList(w http.ResponseWriter, r *http.Request) error {
 	p := h.R.Page(r, "auditlog.title")
 	p.Form = form
 	p.Wide = true
+	// The filter offers the kinds of entry the log holds: modules need not
+	// register theirs; each module's catalog has "auditlog.entity.<kind>".
+	kinds, err := h.entities(r)
+	if err != nil {
+		return err
+	}
 	entities := []web.Option{{Value: "", Label: l.T("form.any")}}
-	for _, e := range Entities {
+	for _, e := range kinds {
 		entities = append(entities, web.Option{Value: e, Label: l.T("auditlog.entity." + e)})
 	}
 	actions := []web.Option{{Value: "", Label: l.T("form.any")}}
@@ -135,4 +139,21 @@ func show(v any) string {
 		return fmt.Sprintf("%g", x)
 	}
 	return fmt.Sprint(v)
+}
+
+func (h *Handler) entities(r *http.Request) ([]string, error) {
+	rows, err := h.DB.Query(r.Context(), `SELECT DISTINCT entity FROM audit_log ORDER BY entity`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }

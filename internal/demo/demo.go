@@ -7,6 +7,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"kpss/internal/apperr"
@@ -22,6 +23,22 @@ type Deps struct {
 	Auth     *auth.Service
 	Partners *partner.Service
 	Now      func() time.Time
+	Audit    *audit.Log // for the modules' services; a new one when nil
+}
+
+type loader struct {
+	order int
+	name  string
+	load  func(ctx context.Context, d Deps, ids *IDs) error
+}
+
+var loaders []loader
+
+// Register adds a module's demo data, loaded after the partners and accounts
+// in order; call it from an init function in this package's <module>.go.
+func Register(order int, name string, load func(ctx context.Context, d Deps, ids *IDs) error) {
+	loaders = append(loaders, loader{order, name, load})
+	sort.SliceStable(loaders, func(i, j int) bool { return loaders[i].order < loaders[j].order })
 }
 
 // Account is a demo login.
@@ -52,8 +69,16 @@ func Load(ctx context.Context, d Deps, password string) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("demo: partners: %w", err)
 	}
-	if err := loadAccounts(ctx, d, ids, password); err != nil {
+	if err := loadAccounts(ctx, d, &ids, password); err != nil {
 		return Result{}, fmt.Errorf("demo: accounts: %w", err)
+	}
+	if d.Audit == nil {
+		d.Audit = &audit.Log{Now: d.Now}
+	}
+	for _, l := range loaders {
+		if err := l.load(ctx, d, &ids); err != nil {
+			return Result{}, fmt.Errorf("demo: %s: %w", l.name, err)
+		}
 	}
 	return Result{Loaded: true, Accounts: accounts, Password: password}, nil
 }
@@ -75,9 +100,14 @@ type IDs struct {
 	Departments    map[string]int64
 	TargetGroups   map[string]int64 // by code
 	People         map[string]int64
+	Users          map[string]int64 // demo accounts by login
+	// Extra holds what module loaders share with the ones after them.
+	Extra map[string]any
 }
 
-func loadAccounts(ctx context.Context, d Deps, ids IDs, password string) error {
+func loadAccounts(ctx context.Context, d Deps, ids *IDs, password string) error {
+	ids.Users = map[string]int64{}
+	ids.Extra = map[string]any{}
 	charita := ids.Organisations["Charita sv. Anežky Otrokovice"]
 	social := ids.Departments["Odbor sociálních věcí"]
 	full := map[string]string{
@@ -92,9 +122,11 @@ func loadAccounts(ctx context.Context, d Deps, ids IDs, password string) error {
 		if in.Role == auth.RoleOfficer {
 			in.DepartmentID = &social
 		}
-		if _, err := d.Auth.CreateUser(ctx, in, password, true); err != nil {
+		u, err := d.Auth.CreateUser(ctx, in, password, true)
+		if err != nil {
 			return fmt.Errorf("%s: %w", a.Login, err)
 		}
+		ids.Users[a.Login] = u.ID
 	}
 	return nil
 }

@@ -14,7 +14,13 @@ var openapiBase []byte
 // fragments are the modules' OpenAPI parts (paths + components.schemas),
 // merged into the base document.
 func fragments() [][]byte {
-	return [][]byte{partner.OpenAPI()}
+	out := [][]byte{partner.OpenAPI()}
+	for _, m := range modules {
+		if m.OpenAPI != nil {
+			out = append(out, m.OpenAPI())
+		}
+	}
+	return out
 }
 
 // OpenAPI returns the whole OpenAPI 3.1 document of /api/v1.

@@ -14,9 +14,10 @@ type Route struct {
 	API     bool
 }
 
-// routes is THE list of every route kpss serves, with its policy. A route
-// without a policy stops the server at start-up; a test calls every route with
-// every role.
+// routes is the foundation's list of routes, each with its policy; every
+// module adds its own list in its mod_<name>.go file (see Module). A route
+// without a policy stops the server at start-up; a test calls every route of
+// every list with every role.
 func (s *Server) routes() []Route {
 	var (
 		public     = &auth.Public
@@ -128,10 +129,10 @@ func (s *Server) routes() []Route {
 	return append(pageRoutes, apiRoutes...)
 }
 
-// navItems is the main menu: each entry is shown to those who may call its
-// route (looked up in the route list).
-var navItems = []struct{ Path, Label string }{
-	{"/partneri", "nav.partners"},
-	{"/historie", "nav.audit"},
-	{"/sprava/uzivatele", "nav.users"},
+// coreNav is the foundation's part of the main menu: each entry is shown to
+// those who may GET its path. Modules add theirs (Module.Nav); Order sorts.
+var coreNav = []NavEntry{
+	{"/partneri", "nav.partners", 80},
+	{"/historie", "nav.audit", 90},
+	{"/sprava/uzivatele", "nav.users", 95},
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"net/http"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"kpss/internal/audit"
 	"kpss/internal/auditlog"
 	"kpss/internal/auth"
+	"kpss/internal/mail"
 	"kpss/internal/partner"
 	"kpss/internal/store"
 	"kpss/internal/web"
@@ -33,6 +35,8 @@ type Deps struct {
 	Now           func() time.Time
 	IdleTimeout   time.Duration
 	SecureCookies bool
+	Mail          mail.Sender // nil: e-mails are logged
+	BaseURL       string      // public URL for links in e-mails
 }
 
 // Server is the kpss web application.
@@ -50,6 +54,9 @@ type Server struct {
 	policy  map[string]*auth.Policy // "GET /path" → policy, for the menu
 	handler http.Handler
 	secure  bool
+	env     *Env
+	jobs    []Job
+	nav     []NavEntry
 }
 
 // New builds the server and checks the route list.
@@ -78,16 +85,34 @@ func New(d Deps) (*Server, error) {
 	if s.audit, err = auditlog.NewHandler(d.DB, s.rd); err != nil {
 		return nil, err
 	}
+	if d.Mail == nil {
+		d.Mail = &mail.LogSender{Logger: d.Log}
+	}
+	s.env = &Env{DB: d.DB, Log: d.Log, Now: d.Now, Audit: alog, Auth: s.auth, R: s.rd, API: s.api, Mail: d.Mail,
+		BaseURL: d.BaseURL, Partners: psvc, PartnerH: s.partner, Modules: map[string]any{}, jobs: &s.jobs}
+	for _, m := range modules {
+		v, err := m.Init(s.env)
+		if err != nil {
+			return nil, fmt.Errorf("server: module %s: %w", m.Name, err)
+		}
+		s.env.Modules[m.Name] = v
+	}
 	if missing := s.rd.Catalog.Missing(); len(missing) > 0 {
 		return nil, fmt.Errorf("server: messages missing a translation: %v", missing)
 	}
-	s.rd.Nav = s.nav
+	s.rd.Nav = s.menu
 	s.rd.Site = func(r *http.Request) string { return s.siteName(r.Context()) }
 	if err := s.mount(); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
+
+// Jobs returns the scheduled work of the modules (`kpss serve` runs them).
+func (s *Server) Jobs() []Job { return s.jobs }
+
+// Env returns the modules' environment (tests and the CLI use it).
+func (s *Server) Env() *Env { return s.env }
 
 // Auth returns the account service (the CLI and tests use it).
 func (s *Server) Auth() *auth.Service { return s.auth }
@@ -104,6 +129,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) mount() error {
 	mux := http.NewServeMux()
 	s.list = s.routes()
+	s.nav = append(s.nav, coreNav...)
+	for _, m := range modules {
+		s.list = append(s.list, m.Routes(s.env.Modules[m.Name])...)
+		s.nav = append(s.nav, m.Nav...)
+	}
+	sort.SliceStable(s.nav, func(i, j int) bool { return s.nav[i].Order < s.nav[j].Order })
 	s.policy = map[string]*auth.Policy{}
 	seen := map[string]bool{}
 	for _, rt := range s.list {
@@ -233,13 +264,13 @@ func (s *Server) lang(r *http.Request) string {
 	return i18n.Match(r.Header.Get("Accept-Language"))
 }
 
-func (s *Server) nav(r *http.Request) []web.NavItem {
+func (s *Server) menu(r *http.Request) []web.NavItem {
 	u := auth.UserFrom(r.Context())
 	if u == nil {
 		return nil
 	}
 	var out []web.NavItem
-	for _, n := range navItems {
+	for _, n := range s.nav {
 		p, ok := s.policy["GET "+n.Path]
 		if !ok {
 			continue
