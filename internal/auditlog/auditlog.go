@@ -35,7 +35,6 @@ func NewHandler(db *store.DB, r *web.Renderer) (*Handler, error) {
 	return &Handler{DB: db, R: r}, nil
 }
 
-
 // Actions the filter offers.
 var Actions = []string{"create", "update", "archive", "restore", "password", "sign-in", "anonymise"}
 

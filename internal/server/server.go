@@ -8,8 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
