@@ -124,7 +124,10 @@ func (h *Handler) ArchiveMunicipality(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	archive := r.PathValue("action") == "archivovat"
+	archive, err := archiveAction(r)
+	if err != nil {
+		return err
+	}
 	if _, err := h.Svc.SetMunicipalityArchived(r.Context(), id, archive); err != nil {
 		return err
 	}

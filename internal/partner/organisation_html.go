@@ -161,7 +161,10 @@ func (h *Handler) ArchiveOrganisation(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	archive := r.PathValue("action") == "archivovat"
+	archive, err := archiveAction(r)
+	if err != nil {
+		return err
+	}
 	if _, err := h.Svc.SetOrganisationArchived(r.Context(), id, archive); err != nil {
 		return err
 	}

@@ -265,10 +265,9 @@ func (s *Server) lang(r *http.Request) string {
 }
 
 func (s *Server) menu(r *http.Request) []web.NavItem {
+	// Public entries (the catalogue, guides …) show to everyone, the rest to
+	// those whose role may open them.
 	u := auth.UserFrom(r.Context())
-	if u == nil {
-		return nil
-	}
 	var out []web.NavItem
 	for _, n := range s.nav {
 		p, ok := s.policy["GET "+n.Path]
