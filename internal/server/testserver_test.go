@@ -116,3 +116,5 @@ func (e *testEnv) do(method, target string, form url.Values, c *http.Cookie) *ht
 	e.srv.ServeHTTP(rec, req)
 	return rec
 }
+
+func storetestEngines() []string { return storetest.Engines() }
