@@ -1,6 +1,7 @@
 package partner
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -147,17 +148,8 @@ func (h *Handler) SaveDepartment(w http.ResponseWriter, r *http.Request) error {
 
 // ArchiveDepartment archives ("archivovat") or restores ("obnovit") a department.
 func (h *Handler) ArchiveDepartment(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
+	return archive(w, r, "/partneri/odbory/", func(ctx context.Context, id int64, a bool) error {
+		_, err := h.Svc.SetDepartmentArchived(ctx, id, a)
 		return err
-	}
-	archive, err := archiveAction(r)
-	if err != nil {
-		return err
-	}
-	if _, err := h.Svc.SetDepartmentArchived(r.Context(), id, archive); err != nil {
-		return err
-	}
-	web.Redirect(w, r, "/partneri/odbory/"+strconv.FormatInt(id, 10), archivedFlash(archive))
-	return nil
+	})
 }

@@ -1,6 +1,7 @@
 package partner
 
 import (
+	"context"
 	"embed"
 	"net/http"
 	"net/url"
@@ -262,3 +263,21 @@ func parseCount(f *web.Form, name string, fields apperr.Fields) *int64 {
 
 // webAll asks for every row, unpaged (the region has tens, not thousands).
 var webAll = store.Paging{PerPage: -1}
+
+// archive handles POST …/{id}/archivovat and …/{id}/obnovit for any registry
+// entity, then shows the entry again with a flash.
+func archive(w http.ResponseWriter, r *http.Request, base string, set func(ctx context.Context, id int64, archive bool) error) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	a, err := archiveAction(r)
+	if err != nil {
+		return err
+	}
+	if err := set(r.Context(), id, a); err != nil {
+		return err
+	}
+	web.Redirect(w, r, base+strconv.FormatInt(id, 10), archivedFlash(a))
+	return nil
+}

@@ -1,6 +1,7 @@
 package partner
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -120,19 +121,10 @@ func (h *Handler) SaveMunicipality(w http.ResponseWriter, r *http.Request) error
 
 // ArchiveMunicipality archives ("archivovat") or restores ("obnovit") a municipality.
 func (h *Handler) ArchiveMunicipality(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
+	return archive(w, r, "/partneri/obce/", func(ctx context.Context, id int64, a bool) error {
+		_, err := h.Svc.SetMunicipalityArchived(ctx, id, a)
 		return err
-	}
-	archive, err := archiveAction(r)
-	if err != nil {
-		return err
-	}
-	if _, err := h.Svc.SetMunicipalityArchived(r.Context(), id, archive); err != nil {
-		return err
-	}
-	web.Redirect(w, r, "/partneri/obce/"+strconv.FormatInt(id, 10), archivedFlash(archive))
-	return nil
+	})
 }
 
 func archivedFlash(archive bool) string {

@@ -1,6 +1,7 @@
 package partner
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -157,17 +158,8 @@ func (h *Handler) SaveOrganisation(w http.ResponseWriter, r *http.Request) error
 
 // ArchiveOrganisation archives or restores an organisation.
 func (h *Handler) ArchiveOrganisation(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
+	return archive(w, r, "/partneri/organizace/", func(ctx context.Context, id int64, a bool) error {
+		_, err := h.Svc.SetOrganisationArchived(ctx, id, a)
 		return err
-	}
-	archive, err := archiveAction(r)
-	if err != nil {
-		return err
-	}
-	if _, err := h.Svc.SetOrganisationArchived(r.Context(), id, archive); err != nil {
-		return err
-	}
-	web.Redirect(w, r, "/partneri/organizace/"+strconv.FormatInt(id, 10), archivedFlash(archive))
-	return nil
+	})
 }

@@ -1,6 +1,7 @@
 package partner
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -166,19 +167,10 @@ func (h *Handler) SavePerson(w http.ResponseWriter, r *http.Request) error {
 
 // ArchivePerson archives ("archivovat") or restores ("obnovit") a person.
 func (h *Handler) ArchivePerson(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
+	return archive(w, r, "/partneri/osoby/", func(ctx context.Context, id int64, a bool) error {
+		_, err := h.Svc.SetPersonArchived(ctx, id, a)
 		return err
-	}
-	archive, err := archiveAction(r)
-	if err != nil {
-		return err
-	}
-	if _, err := h.Svc.SetPersonArchived(r.Context(), id, archive); err != nil {
-		return err
-	}
-	web.Redirect(w, r, "/partneri/osoby/"+strconv.FormatInt(id, 10), archivedFlash(archive))
-	return nil
+	})
 }
 
 // archiveAction reads the {action} of an archive route: "archivovat" or

@@ -1,6 +1,7 @@
 package partner
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -131,17 +132,8 @@ func (h *Handler) SaveTargetGroup(w http.ResponseWriter, r *http.Request) error 
 
 // ArchiveTargetGroup archives ("archivovat") or restores ("obnovit") a target group.
 func (h *Handler) ArchiveTargetGroup(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
+	return archive(w, r, "/partneri/cilove-skupiny/", func(ctx context.Context, id int64, a bool) error {
+		_, err := h.Svc.SetTargetGroupArchived(ctx, id, a)
 		return err
-	}
-	archive, err := archiveAction(r)
-	if err != nil {
-		return err
-	}
-	if _, err := h.Svc.SetTargetGroupArchived(r.Context(), id, archive); err != nil {
-		return err
-	}
-	web.Redirect(w, r, "/partneri/cilove-skupiny/"+strconv.FormatInt(id, 10), archivedFlash(archive))
-	return nil
+	})
 }
