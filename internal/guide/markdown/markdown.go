@@ -1,0 +1,175 @@
+// Package markdown renders the small, safe subset of Markdown the coordinator
+// writes guides and news in: headings, paragraphs, bulleted and numbered
+// lists, links, bold and italic. Everything else is shown as text: raw HTML
+// is escaped, links go only to http(s), mailto:, tel: or this site, so a
+// mistyped or hostile text can never inject markup or script.
+package markdown
+
+import (
+	"html"
+	"html/template"
+	"regexp"
+	"strings"
+)
+
+// Render turns src into HTML. Headings start at <h2> ("#" is h2, "##" h3,
+// "###" and deeper h4), because the page's <h1> is its title; shift adds to
+// that (1 makes "#" an h3, for text shown under a section heading).
+func Render(src string, shift int) template.HTML {
+	var b strings.Builder
+	lines := strings.Split(strings.ReplaceAll(strings.ReplaceAll(src, "\r\n", "\n"), "\r", "\n"), "\n")
+	var para []string
+	listKind := "" // "ul", "ol" or ""
+	flushPara := func() {
+		if len(para) > 0 {
+			b.WriteString("<p>")
+			b.WriteString(Inline(strings.Join(para, " ")))
+			b.WriteString("</p>\n")
+			para = nil
+		}
+	}
+	closeList := func() {
+		if listKind != "" {
+			b.WriteString("</" + listKind + ">\n")
+			listKind = ""
+		}
+	}
+	for _, raw := range lines {
+		line := strings.TrimSpace(raw)
+		switch {
+		case line == "":
+			flushPara()
+			closeList()
+		case headingRe.MatchString(line):
+			flushPara()
+			closeList()
+			m := headingRe.FindStringSubmatch(line)
+			level := min(len(m[1])+1+shift, 6)
+			tag := "h" + string(rune('0'+level))
+			b.WriteString("<" + tag + ">" + Inline(strings.TrimRight(m[2], "# ")) + "</" + tag + ">\n")
+		case bulletRe.MatchString(line), numberRe.MatchString(line):
+			flushPara()
+			kind, text := "ul", ""
+			if m := bulletRe.FindStringSubmatch(line); m != nil {
+				text = m[1]
+			} else {
+				kind, text = "ol", numberRe.FindStringSubmatch(line)[1]
+			}
+			if kind != listKind {
+				closeList()
+				b.WriteString("<" + kind + ">\n")
+				listKind = kind
+			}
+			b.WriteString("<li>" + Inline(text) + "</li>\n")
+		default:
+			if listKind != "" && strings.HasPrefix(raw, " ") {
+				// An indented line continues the last list item.
+				s := b.String()
+				if i := strings.LastIndex(s, "</li>\n"); i >= 0 && i == len(s)-6 {
+					b.Reset()
+					b.WriteString(s[:i] + " " + Inline(line) + "</li>\n")
+					continue
+				}
+			}
+			closeList()
+			para = append(para, line)
+		}
+	}
+	flushPara()
+	closeList()
+	return template.HTML(b.String())
+}
+
+var (
+	headingRe = regexp.MustCompile(`^(#{1,6})\s+(.+)$`)
+	bulletRe  = regexp.MustCompile(`^[-*+]\s+(.+)$`)
+	numberRe  = regexp.MustCompile(`^[0-9]{1,3}[.)]\s+(.+)$`)
+	linkRe    = regexp.MustCompile(`^\[([^\]]+)\]\(([^)\s]+)\)`)
+)
+
+// Inline renders the inline marks of one line: **bold**, *italic* or
+// _italic_, [text](url); the rest is escaped text.
+func Inline(s string) string {
+	var b strings.Builder
+	text := 0 // start of pending plain text
+	flush := func(i int) {
+		b.WriteString(html.EscapeString(s[text:i]))
+	}
+	for i := 0; i < len(s); {
+		rest := s[i:]
+		switch {
+		case rest[0] == '\\' && len(rest) > 1 && strings.ContainsRune(`\*_[]()#`, rune(rest[1])):
+			flush(i)
+			b.WriteString(html.EscapeString(rest[1:2]))
+			i += 2
+			text = i
+			continue
+		case rest[0] == '[':
+			if m := linkRe.FindStringSubmatch(rest); m != nil {
+				flush(i)
+				if href, ok := SafeURL(m[2]); ok {
+					b.WriteString(`<a href="` + html.EscapeString(href) + `">` + Inline(m[1]) + `</a>`)
+				} else {
+					b.WriteString(Inline(m[1]))
+				}
+				i += len(m[0])
+				text = i
+				continue
+			}
+		case strings.HasPrefix(rest, "**"):
+			if end := strings.Index(rest[2:], "**"); end > 0 {
+				flush(i)
+				b.WriteString("<strong>" + Inline(rest[2:2+end]) + "</strong>")
+				i += end + 4
+				text = i
+				continue
+			}
+		case rest[0] == '*' || rest[0] == '_':
+			// An underscore inside a word (file_name) is not a mark.
+			if rest[0] == '_' && i > 0 && isWordByte(s[i-1]) {
+				break
+			}
+			mark := rest[:1]
+			if end := strings.Index(rest[1:], mark); end > 0 && rest[1] != ' ' {
+				flush(i)
+				b.WriteString("<em>" + Inline(rest[1:1+end]) + "</em>")
+				i += end + 2
+				text = i
+				continue
+			}
+		}
+		i++
+	}
+	flush(len(s))
+	return b.String()
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// SafeURL reports whether a link target is allowed: http(s), mailto:, tel:,
+// a path on this site ("/katalog") or a fragment; others (javascript:,
+// data:, "//host") are refused.
+func SafeURL(u string) (string, bool) {
+	u = strings.TrimSpace(u)
+	lower := strings.ToLower(u)
+	switch {
+	case strings.HasPrefix(lower, "https://"), strings.HasPrefix(lower, "http://"),
+		strings.HasPrefix(lower, "mailto:"), strings.HasPrefix(lower, "tel:"), strings.HasPrefix(lower, "#"):
+		return u, true
+	case strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") && !strings.Contains(u, "\\"):
+		return u, true
+	}
+	return "", false
+}
+
+// Plain strips the marks from src, for search, feeds and descriptions.
+func Plain(src string) string {
+	out := string(Render(src, 0))
+	out = tagRe.ReplaceAllString(out, " ")
+	out = html.UnescapeString(out)
+	return strings.Join(strings.Fields(out), " ")
+}
+
+var tagRe = regexp.MustCompile(`<[^>]*>`)
