@@ -1,0 +1,120 @@
+package catalog
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"kpss/internal/audit"
+	"kpss/internal/partner"
+	"kpss/internal/store"
+	"kpss/internal/storetest"
+)
+
+type fixture struct {
+	c     *Catalog
+	db    *store.DB
+	org   int64
+	muni  int64
+	group int64
+}
+
+func newFixture(t *testing.T, db *store.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	ps := partner.NewService(db, audit.New(), time.Now)
+	o, err := ps.CreateOrganisation(ctx, partner.Organisation{Name: "Charita Příklad", Kind: "provider", Email: "info@charita.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ps.CreateMunicipality(ctx, partner.Municipality{Name: "Napajedla", Kind: partner.KindTown, ZUJ: "585459"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := ps.CreateTargetGroup(ctx, partner.TargetGroup{Code: "SEN", Name: "Senioři"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{c: New(db, audit.New(), ps, time.Now), db: db, org: o.ID, muni: m.ID, group: g.ID}
+}
+
+func (fx *fixture) add(t *testing.T, name, typ string) *Service {
+	t.Helper()
+	s, err := fx.c.CreateService(context.Background(), Service{OrganisationID: fx.org, Name: name, TypeCode: typ, Field: true,
+		MunicipalityIDs: []int64{fx.muni}, TargetGroupIDs: []int64{fx.group}})
+	if err != nil {
+		t.Fatalf("create %s: %v", name, err)
+	}
+	return s
+}
+
+func names(ss []Service) string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, s.Name)
+	}
+	return strings.Join(out, " | ")
+}
+
+// Results come in Czech order (Č after C, Ch after H) and the search ignores
+// diacritics and case and takes the start of a word.
+func TestSearchAndCzechOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := newFixture(t, db)
+		ctx := context.Background()
+		for _, n := range []string{"Chráněné bydlení Zahrada", "Hospic sv. Anežky", "Čajovna pro seniory", "Centrum denních služeb", "Pečovatelská služba", "Domov Řepa", "Domov Rybníček"} {
+			fx.add(t, n, "other")
+		}
+		all, total, err := fx.c.FindServices(ctx, Filter{Paging: store.Paging{PerPage: -1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "Centrum denních služeb | Čajovna pro seniory | Domov Rybníček | Domov Řepa | Hospic sv. Anežky | Chráněné bydlení Zahrada | Pečovatelská služba"
+		if got := names(all); got != want || total != 7 {
+			t.Fatalf("order:\n got %s\nwant %s", got, want)
+		}
+		for _, q := range []string{"pečovat", "pecovatelska", "sluzb", "PEČOVATELSKÁ", "pecovatelska sluz"} {
+			found, _, err := fx.c.FindServices(ctx, Filter{Q: q, Paging: store.Paging{PerPage: -1}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(names(found), "Pečovatelská služba") {
+				t.Errorf("q=%q found %q", q, names(found))
+			}
+		}
+		// A type's name is searchable too: "odlehc" finds a service of type § 44.
+		fx.add(t, "Úleva pro pečující", "p44")
+		found, _, _ := fx.c.FindServices(ctx, Filter{Q: "odlehc", Paging: store.Paging{PerPage: -1}})
+		if names(found) != "Úleva pro pečující" {
+			t.Errorf("q=odlehc found %q", names(found))
+		}
+	})
+}
+
+// Every change writes one audit row and bumps the version.
+func TestChangesAreAuditedAndVersioned(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := newFixture(t, db)
+		ctx := context.Background()
+		v0, _ := fx.c.Version(ctx)
+		s := fx.add(t, "Pečovatelská služba", "p40")
+		s.Capacity = "40 klientů"
+		if _, err := fx.c.UpdateService(ctx, s.ID, *s); err != nil {
+			t.Fatal(err)
+		}
+		v1, _ := fx.c.Version(ctx)
+		if v1 != v0+2 {
+			t.Errorf("version %d → %d, want +2", v0, v1)
+		}
+		rows, n, err := audit.Find(ctx, db, audit.Filter{Entity: "catalog_service", EntityID: s.ID})
+		if err != nil || n != 2 || rows[0].Action != "update" || strings.Join(rows[0].Changed, ",") != "capacity" {
+			t.Fatalf("audit: %d rows %+v %v", n, rows, err)
+		}
+		// Bad input: Czech field errors, nothing stored.
+		_, err = fx.c.CreateService(ctx, Service{OrganisationID: fx.org, TypeCode: "nope", Email: "x@"})
+		if err == nil || !strings.Contains(err.Error(), "invalid") {
+			t.Fatalf("invalid service accepted: %v", err)
+		}
+	})
+}

@@ -1,0 +1,315 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+
+	"kpss/internal/czech"
+	"kpss/internal/store"
+)
+
+// Filter selects services. By default only active ones.
+type Filter struct {
+	Q              string // words, diacritics-insensitive, each may be a prefix or part of a word
+	MunicipalityID int64  // served there or located there
+	TargetGroupID  int64
+	AgeGroup       string // services for this age group (or for all ages)
+	TypeCode       string
+	Form           string // residential, outpatient, field
+	OrganisationID int64
+	All            bool // active and inactive
+	ModifiedAfter  time.Time
+	IDs            []int64
+	store.Paging
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+type scanner interface{ Scan(...any) error }
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (f Filter) where() ([]string, []any) {
+	var where []string
+	var args []any
+	if !f.All {
+		where = append(where, "s.status = ?")
+		args = append(args, StatusActive)
+	}
+	for _, w := range store.LikeWords(czech.Fold(f.Q)) {
+		where = append(where, `s.search LIKE ? ESCAPE '\'`)
+		args = append(args, w)
+	}
+	if f.MunicipalityID != 0 {
+		where = append(where, `(EXISTS (SELECT 1 FROM catalog_service_municipalities m WHERE m.service_id = s.id AND m.municipality_id = ?)
+			OR EXISTS (SELECT 1 FROM catalog_locations l WHERE l.service_id = s.id AND l.municipality_id = ?))`)
+		args = append(args, f.MunicipalityID, f.MunicipalityID)
+	}
+	if f.TargetGroupID != 0 {
+		where = append(where, `EXISTS (SELECT 1 FROM catalog_service_target_groups g WHERE g.service_id = s.id AND g.target_group_id = ?)`)
+		args = append(args, f.TargetGroupID)
+	}
+	if f.AgeGroup != "" {
+		where = append(where, `(s.age_groups = '' OR s.age_groups LIKE ?)`)
+		args = append(args, "%,"+f.AgeGroup+",%")
+	}
+	if f.TypeCode != "" {
+		where = append(where, "s.type_code = ?")
+		args = append(args, f.TypeCode)
+	}
+	switch f.Form {
+	case "residential":
+		where = append(where, "s.form_residential = ?")
+		args = append(args, true)
+	case "outpatient":
+		where = append(where, "s.form_outpatient = ?")
+		args = append(args, true)
+	case "field":
+		where = append(where, "s.form_field = ?")
+		args = append(args, true)
+	}
+	if f.OrganisationID != 0 {
+		where = append(where, "s.organisation_id = ?")
+		args = append(args, f.OrganisationID)
+	}
+	if !f.ModifiedAfter.IsZero() {
+		where = append(where, "s.updated_at > ?")
+		args = append(args, f.ModifiedAfter.UTC())
+	}
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			where = append(where, "1=0")
+		} else {
+			where = append(where, "s.id IN ("+store.Placeholders(len(f.IDs))+")")
+			for _, id := range f.IDs {
+				args = append(args, id)
+			}
+		}
+	}
+	if len(where) == 0 {
+		where = append(where, "1=1")
+	}
+	return where, args
+}
+
+const serviceCols = `s.id, s.organisation_id, s.type_code, s.name, s.registry_id, s.form_residential, s.form_outpatient, s.form_field,
+	s.age_groups, s.description, s.how_to_apply, s.capacity, s.fees_free, s.fees_description, s.email, s.phone, s.web,
+	s.status, s.source, s.registry_hash, s.confirmed_at, s.created_at, s.updated_at, o.name`
+
+func scanService(sc scanner) (Service, error) {
+	var s Service
+	var reg sql.NullString
+	var ages string
+	err := sc.Scan(&s.ID, &s.OrganisationID, &s.TypeCode, &s.Name, &reg, &s.Residential, &s.Outpatient, &s.Field,
+		&ages, &s.Description, &s.HowToApply, &s.Capacity, &s.FeesFree, &s.FeesDescription, &s.Email, &s.Phone, &s.Web,
+		&s.Status, &s.Source, &s.registryHash, &s.ConfirmedAt, &s.CreatedAt, &s.UpdatedAt, &s.OrganisationName)
+	s.RegistryID = reg.String
+	s.AgeGroups = splitAges(ages)
+	s.TargetGroupIDs, s.MunicipalityIDs, s.Locations = []int64{}, []int64{}, []Location{}
+	return s, err
+}
+
+func splitAges(s string) []string {
+	out := []string{}
+	for _, g := range strings.Split(strings.Trim(s, ","), ",") {
+		if g != "" {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func joinAges(gs []string) string {
+	if len(gs) == 0 {
+		return ""
+	}
+	return "," + strings.Join(gs, ",") + ","
+}
+
+// findServices returns a page of services in Czech order with their links,
+// in five queries whatever the page size.
+func findServices(ctx context.Context, q store.Q, f Filter) ([]Service, int, error) {
+	where, args := f.where()
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM catalog_services s WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	query := `SELECT ` + serviceCols + ` FROM catalog_services s JOIN organisations o ON o.id = s.organisation_id WHERE ` + cond + ` ORDER BY s.sort_key, s.id`
+	if f.PerPage >= 0 {
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit(), f.Offset())
+	}
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := []Service{}
+	for rows.Next() {
+		s, err := scanService(rows)
+		if err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		out = append(out, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	return out, total, loadLinks(ctx, q, out)
+}
+
+// loadLinks fills target groups, municipalities and locations of services
+// with three queries.
+func loadLinks(ctx context.Context, q store.Q, ss []Service) error {
+	if len(ss) == 0 {
+		return nil
+	}
+	idx := map[int64]int{}
+	args := make([]any, len(ss))
+	for i, s := range ss {
+		idx[s.ID] = i
+		args[i] = s.ID
+	}
+	in := store.Placeholders(len(ss))
+	for _, link := range []struct {
+		query string
+		add   func(s *Service, id int64)
+	}{
+		{`SELECT l.service_id, l.target_group_id FROM catalog_service_target_groups l JOIN target_groups g ON g.id = l.target_group_id WHERE l.service_id IN (` + in + `) ORDER BY g.sort_order, g.id`,
+			func(s *Service, id int64) { s.TargetGroupIDs = append(s.TargetGroupIDs, id) }},
+		{`SELECT l.service_id, l.municipality_id FROM catalog_service_municipalities l JOIN municipalities m ON m.id = l.municipality_id WHERE l.service_id IN (` + in + `) ORDER BY m.sort_key`,
+			func(s *Service, id int64) { s.MunicipalityIDs = append(s.MunicipalityIDs, id) }},
+	} {
+		rows, err := q.Query(ctx, link.query, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var sid, id int64
+			if err := rows.Scan(&sid, &id); err != nil {
+				rows.Close()
+				return err
+			}
+			link.add(&ss[idx[sid]], id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	rows, err := q.Query(ctx, `SELECT service_id, id, name, address, postcode, municipality_id, ruian_code, opening_hours, accessibility, accessibility_note, latitude, longitude
+		FROM catalog_locations WHERE service_id IN (`+in+`) ORDER BY sort_order, id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sid int64
+		var l Location
+		if err := rows.Scan(&sid, &l.ID, &l.Name, &l.Address, &l.Postcode, &l.MunicipalityID, &l.RUIANCode, &l.OpeningHours, &l.Accessibility, &l.AccessibilityNote, &l.Latitude, &l.Longitude); err != nil {
+			return err
+		}
+		s := &ss[idx[sid]]
+		s.Locations = append(s.Locations, l)
+	}
+	return rows.Err()
+}
+
+func findService(ctx context.Context, q store.Q, id int64) (Service, error) {
+	s, err := scanService(q.QueryRow(ctx, `SELECT `+serviceCols+` FROM catalog_services s JOIN organisations o ON o.id = s.organisation_id WHERE s.id = ?`, id))
+	if err != nil {
+		return s, store.AppError(store.MapError(err), "service")
+	}
+	ss := []Service{s}
+	err = loadLinks(ctx, q, ss)
+	return ss[0], err
+}
+
+func insertService(ctx context.Context, q store.Q, s *Service, search string) error {
+	var err error
+	s.ID, err = store.InsertID(ctx, q, `INSERT INTO catalog_services (organisation_id, type_code, name, registry_id, form_residential, form_outpatient, form_field,
+		age_groups, description, how_to_apply, capacity, fees_free, fees_description, email, phone, web, status, source, registry_hash, confirmed_at,
+		search, sort_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.OrganisationID, s.TypeCode, s.Name, nullStr(s.RegistryID), s.Residential, s.Outpatient, s.Field, joinAges(s.AgeGroups),
+		s.Description, s.HowToApply, s.Capacity, s.FeesFree, s.FeesDescription, s.Email, s.Phone, s.Web, s.Status, s.Source, s.registryHash,
+		s.ConfirmedAt, search, czech.SortKey(s.Name), s.CreatedAt, s.UpdatedAt)
+	if err != nil {
+		return err
+	}
+	return saveLinks(ctx, q, s)
+}
+
+func updateService(ctx context.Context, q store.Q, s *Service, search string) error {
+	_, err := q.Exec(ctx, `UPDATE catalog_services SET organisation_id = ?, type_code = ?, name = ?, registry_id = ?, form_residential = ?, form_outpatient = ?,
+		form_field = ?, age_groups = ?, description = ?, how_to_apply = ?, capacity = ?, fees_free = ?, fees_description = ?, email = ?, phone = ?, web = ?,
+		status = ?, source = ?, registry_hash = ?, confirmed_at = ?, search = ?, sort_key = ?, updated_at = ? WHERE id = ?`,
+		s.OrganisationID, s.TypeCode, s.Name, nullStr(s.RegistryID), s.Residential, s.Outpatient, s.Field, joinAges(s.AgeGroups),
+		s.Description, s.HowToApply, s.Capacity, s.FeesFree, s.FeesDescription, s.Email, s.Phone, s.Web, s.Status, s.Source, s.registryHash,
+		s.ConfirmedAt, search, czech.SortKey(s.Name), s.UpdatedAt, s.ID)
+	if err != nil {
+		return err
+	}
+	return saveLinks(ctx, q, s)
+}
+
+func saveLinks(ctx context.Context, q store.Q, s *Service) error {
+	for _, t := range []string{"catalog_service_target_groups", "catalog_service_municipalities", "catalog_locations"} {
+		if _, err := q.Exec(ctx, `DELETE FROM `+t+` WHERE service_id = ?`, s.ID); err != nil {
+			return err
+		}
+	}
+	for _, id := range s.TargetGroupIDs {
+		if _, err := q.Exec(ctx, `INSERT INTO catalog_service_target_groups (service_id, target_group_id) VALUES (?, ?)`, s.ID, id); err != nil {
+			return err
+		}
+	}
+	for _, id := range s.MunicipalityIDs {
+		if _, err := q.Exec(ctx, `INSERT INTO catalog_service_municipalities (service_id, municipality_id) VALUES (?, ?)`, s.ID, id); err != nil {
+			return err
+		}
+	}
+	for i := range s.Locations {
+		l := &s.Locations[i]
+		var err error
+		l.ID, err = store.InsertID(ctx, q, `INSERT INTO catalog_locations (service_id, name, address, postcode, municipality_id, ruian_code, opening_hours,
+			accessibility, accessibility_note, latitude, longitude, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.ID, l.Name, l.Address, l.Postcode, l.MunicipalityID, l.RUIANCode, l.OpeningHours, l.Accessibility, l.AccessibilityNote, l.Latitude, l.Longitude, i)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bumpVersion marks the catalogue as changed (cached pages become stale).
+func bumpVersion(ctx context.Context, q store.Q) error {
+	_, err := q.Exec(ctx, `UPDATE catalog_state SET version = version + 1 WHERE id = 1`)
+	return err
+}
+
+func findTypes(ctx context.Context, q store.Q) ([]ServiceType, error) {
+	rows, err := q.Query(ctx, `SELECT id, code, paragraph, name, category, registered, sort_order FROM catalog_service_types ORDER BY sort_order`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ServiceType
+	for rows.Next() {
+		var t ServiceType
+		if err := rows.Scan(&t.ID, &t.Code, &t.Paragraph, &t.Name, &t.Category, &t.Registered, &t.SortOrder); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

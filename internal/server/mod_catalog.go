@@ -1,0 +1,31 @@
+package server
+
+import (
+	"kpss/internal/auth"
+	"kpss/internal/catalog"
+)
+
+// The public service catalogue: search, detail pages, provider editing with
+// the coordinator's approval, the yearly confirmation, the MPSV registry
+// import, the HSDS 3.0 API and the printable PDF.
+func init() {
+	Register(&Module{
+		Name:  "catalog",
+		Order: 50,
+		Init: func(env *Env) (any, error) {
+			c := catalog.New(env.DB, env.Audit, env.Partners, env.Now)
+			return catalog.NewHandler(c, env.R, env.API, env.Mail, env.BaseURL)
+		},
+		Routes: func(mod any) []Route {
+			h := mod.(*catalog.Handler)
+			public := &auth.Public
+			return []Route{
+				{"GET /katalog", public, h.Cached(h.ShowSearch), false},
+				{"GET /katalog/sluzby/{id}", public, h.Cached(h.ShowService), false},
+				{"GET /katalog/poskytovatele", public, h.Cached(h.ShowProviders), false},
+				{"GET /katalog/poskytovatele/{id}", public, h.Cached(h.ShowProvider), false},
+			}
+		},
+		Nav: []NavEntry{{"/katalog", "nav.catalog", 40}},
+	})
+}
