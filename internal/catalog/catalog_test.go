@@ -2,11 +2,13 @@ package catalog
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"kpss/internal/audit"
+	"kpss/internal/mail"
 	"kpss/internal/partner"
 	"kpss/internal/store"
 	"kpss/internal/storetest"
@@ -115,6 +117,45 @@ func TestChangesAreAuditedAndVersioned(t *testing.T) {
 		_, err = fx.c.CreateService(ctx, Service{OrganisationID: fx.org, TypeCode: "nope", Email: "x@"})
 		if err == nil || !strings.Contains(err.Error(), "invalid") {
 			t.Fatalf("invalid service accepted: %v", err)
+		}
+	})
+}
+
+// The yearly request: one e-mail per provider with a link whose token
+// confirms every active service of that provider only, and only until used up.
+func TestYearlyConfirmation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := newFixture(t, db)
+		ctx := context.Background()
+		s1 := fx.add(t, "Pečovatelská služba", "p40")
+		fx.add(t, "Tísňová péče", "p41")
+		var sent mail.Memory
+		rep, err := fx.c.RequestConfirmations(ctx, &sent, "https://kpss.example/")
+		if err != nil || rep.Sent != 1 {
+			t.Fatalf("sent %d: %v", rep.Sent, err)
+		}
+		msgs := sent.Messages()
+		if len(msgs) != 1 || msgs[0].To[0] != "info@charita.example" || !strings.Contains(msgs[0].Text, "Tísňová péče") {
+			t.Fatalf("messages: %+v", msgs)
+		}
+		link := regexp.MustCompile(`https://kpss\.example/katalog/potvrdit/([A-Za-z0-9_-]{40,})`).FindStringSubmatch(msgs[0].Text)
+		if link == nil {
+			t.Fatalf("no confirmation link in %q", msgs[0].Text)
+		}
+		if _, err := fx.c.Confirm(ctx, link[1]+"x"); err == nil {
+			t.Fatal("a wrong token confirmed")
+		}
+		if _, err := fx.c.Confirm(ctx, link[1]); err != nil {
+			t.Fatal(err)
+		}
+		s, _ := fx.c.FindServiceByID(ctx, s1.ID)
+		if s.ConfirmedAt == nil || time.Since(*s.ConfirmedAt) > time.Minute {
+			t.Fatalf("confirmed_at = %v", s.ConfirmedAt)
+		}
+		var stored int
+		db.QueryRow(ctx, `SELECT COUNT(*) FROM catalog_confirmations WHERE token_hash = ?`, link[1]).Scan(&stored)
+		if stored != 0 {
+			t.Error("the token is stored in clear")
 		}
 	})
 }

@@ -18,12 +18,24 @@ func init() {
 		},
 		Routes: func(mod any) []Route {
 			h := mod.(*catalog.Handler)
-			public := &auth.Public
+			public, staff, editors := &auth.Public, &auth.Staff, &catalog.Editors
+			own := h.OwnService()
 			return []Route{
 				{"GET /katalog", public, h.Cached(h.ShowSearch), false},
 				{"GET /katalog/sluzby/{id}", public, h.Cached(h.ShowService), false},
 				{"GET /katalog/poskytovatele", public, h.Cached(h.ShowProviders), false},
 				{"GET /katalog/poskytovatele/{id}", public, h.Cached(h.ShowProvider), false},
+				{"GET /katalog/potvrdit/{token}", public, h.ShowConfirm, false},
+				{"POST /katalog/potvrdit/{token}", public, h.Confirm, false},
+
+				{"GET /katalog/sprava", editors, h.ShowManage, false},
+				{"GET /katalog/sprava/nova", editors, h.ShowServiceForm, false},
+				{"POST /katalog/sprava/nova", editors, h.SaveService, false},
+				{"GET /katalog/sprava/sluzby/{id}", &own, h.ShowServiceForm, false},
+				{"POST /katalog/sprava/sluzby/{id}", &own, h.SaveService, false},
+				{"GET /katalog/sprava/zmeny/{id}", staff, h.ShowChange, false},
+				{"POST /katalog/sprava/zmeny/{id}", staff, h.DecideChange, false},
+				{"POST /katalog/sprava/potvrzeni", staff, h.RequestConfirmations, false},
 			}
 		},
 		Nav: []NavEntry{{"/katalog", "nav.catalog", 40}},
