@@ -123,3 +123,16 @@ func TestCoordinatorWritesAGuide(t *testing.T) {
 		t.Errorf("provider opens the guide form: %d", rec.Code)
 	}
 }
+
+// With the catalogue built in, a guide lists its services live.
+func TestGuideRelatedServicesFromTheCatalogue(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	if _, ok := guideSvc(e).Finder.(catalogFinder); !ok {
+		t.Fatalf("the guide is not connected to the catalogue: %T", guideSvc(e).Finder)
+	}
+	body := e.do("GET", "/zivotni-situace/blizky-clovek-potrebuje-peci", nil, nil).Body.String()
+	i := strings.Index(body, `<ul class="related-services">`)
+	if i < 0 || !strings.Contains(body[i:], `<a href="/katalog/sluzby/`) {
+		t.Fatalf("no related service from the catalogue for pečovatelská služba")
+	}
+}

@@ -1,8 +1,13 @@
 package server
 
 import (
+	"context"
+	"strconv"
+
 	"kpss/internal/auth"
+	"kpss/internal/catalog"
 	"kpss/internal/guide"
+	"kpss/internal/store"
 )
 
 // The life-situation guides (/zivotni-situace): public pages written by the
@@ -14,9 +19,12 @@ func init() {
 		Order: 60,
 		Init: func(env *Env) (any, error) {
 			svc := guide.NewService(env.DB, env.Audit, env.Now)
-			// The catalogue (a lower module) fulfils the seam if it is built in.
-			if f, ok := env.Modules["catalog"].(guide.ServiceFinder); ok {
-				svc.Finder = f
+			// The catalogue (a lower module) answers the related services.
+			switch c := env.Modules["catalog"].(type) {
+			case guide.ServiceFinder:
+				svc.Finder = c
+			case *catalog.Handler:
+				svc.Finder = catalogFinder{c.C}
 			}
 			return guide.NewHandler(svc, env.R)
 		},
@@ -38,4 +46,24 @@ func init() {
 		Nav:     []NavEntry{{Path: "/zivotni-situace", Label: "guide.nav", Order: 60}},
 		OpenAPI: guide.OpenAPI,
 	})
+}
+
+// catalogFinder answers a guide's related services from the catalogue's
+// public search (active services only, the catalogue's own order).
+type catalogFinder struct{ c *catalog.Catalog }
+
+func (f catalogFinder) FindServices(ctx context.Context, query string, limit int) ([]guide.ServiceLink, error) {
+	items, _, err := f.c.FindServices(ctx, catalog.Filter{Q: query, Paging: store.Paging{PerPage: limit}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]guide.ServiceLink, 0, len(items))
+	for _, s := range items {
+		l := guide.ServiceLink{Name: s.Name, URL: "/katalog/sluzby/" + strconv.FormatInt(s.ID, 10), Provider: s.OrganisationName}
+		if len(s.Locations) > 0 {
+			l.Place = s.Locations[0].Address
+		}
+		out = append(out, l)
+	}
+	return out, nil
 }
