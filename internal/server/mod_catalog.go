@@ -36,6 +36,8 @@ func init() {
 				{"GET /katalog/sprava/zmeny/{id}", staff, h.ShowChange, false},
 				{"POST /katalog/sprava/zmeny/{id}", staff, h.DecideChange, false},
 				{"POST /katalog/sprava/potvrzeni", staff, h.RequestConfirmations, false},
+				{"GET /katalog/sprava/import", staff, h.ShowImport, false},
+				{"POST /katalog/sprava/import", staff, h.Import, false},
 			}
 		},
 		Nav: []NavEntry{{"/katalog", "nav.catalog", 40}},
