@@ -440,8 +440,8 @@ func (s *Service) Route(ctx context.Context, id, departmentID int64, due store.D
 			f.Add("department_id", "err.bad_reference")
 			return f.Err()
 		}
-		x.DepartmentID, x.DueDate = &departmentID, due
-		return s.event(ctx, tx, &Event{SuggestionID: x.ID, Kind: EventRoute, DepartmentID: &departmentID, DueDate: due, InternalNote: strings.TrimSpace(note)})
+		x.DepartmentID, x.DueDate = &departmentID, Day{due}
+		return s.event(ctx, tx, &Event{SuggestionID: x.ID, Kind: EventRoute, DepartmentID: &departmentID, DueDate: Day{due}, InternalNote: strings.TrimSpace(note)})
 	})
 	return after, err
 }
@@ -535,7 +535,7 @@ func (s *Service) Transition(ctx context.Context, id int64, c Change) (*Suggesti
 				return err
 			}
 		case ActReturn:
-			x.DepartmentID, x.DueDate = nil, store.Date{}
+			x.DepartmentID, x.DueDate = nil, Day{}
 		case ActReopen:
 			x.PublicNote, x.RedirectTo, x.DuplicateOf = "", "", nil
 		}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -124,7 +125,7 @@ type Suggestion struct {
 	Source          Source     `json:"source"`
 	State           State      `json:"state"`
 	DepartmentID    *int64     `json:"department_id"`
-	DueDate         store.Date `json:"due_date"`
+	DueDate         Day        `json:"due_date"`
 	QuickWin        bool       `json:"quick_win"`
 	DuplicateOf     *int64     `json:"duplicate_of"`
 	PublicNote      string     `json:"public_note"` // what was done / why closed or rejected
@@ -148,7 +149,15 @@ var PersonalFields = []string{"contact_name", "contact_email", "contact_phone", 
 
 // Overdue reports whether the suggestion is open past its due date on day today.
 func (s *Suggestion) Overdue(today store.Date) bool {
-	return s.State.Open() && !s.DueDate.IsZero() && s.DueDate.Before(today.Time)
+	return s.State.Open() && !s.DueDate.IsZero() && s.DueDate.Date.Before(today.Time)
+}
+
+// Coordinates are "lat, lng" with 5 decimals, or "" when there are none.
+func (s *Suggestion) Coordinates() string {
+	if s.Lat == nil || s.Lng == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*s.Lat, 'f', 5, 64) + ", " + strconv.FormatFloat(*s.Lng, 'f', 5, 64)
 }
 
 // Title is the first line of the text, shortened, for lists and e-mails.
@@ -362,18 +371,18 @@ const (
 // Event is one entry of a suggestion's history. PublicNote shows on the
 // citizen's tracking page; InternalNote never does.
 type Event struct {
-	ID           int64      `json:"id"`
-	SuggestionID int64      `json:"suggestion_id"`
-	At           time.Time  `json:"at"`
-	ActorID      *int64     `json:"actor_id"`
-	ActorName    string     `json:"actor_name"`
-	Kind         string     `json:"kind"`
-	FromState    State      `json:"from_state"`
-	ToState      State      `json:"to_state"`
-	DepartmentID *int64     `json:"department_id"`
-	DueDate      store.Date `json:"due_date"`
-	PublicNote   string     `json:"public_note"`
-	InternalNote string     `json:"internal_note"`
+	ID           int64     `json:"id"`
+	SuggestionID int64     `json:"suggestion_id"`
+	At           time.Time `json:"at"`
+	ActorID      *int64    `json:"actor_id"`
+	ActorName    string    `json:"actor_name"`
+	Kind         string    `json:"kind"`
+	FromState    State     `json:"from_state"`
+	ToState      State     `json:"to_state"`
+	DepartmentID *int64    `json:"department_id"`
+	DueDate      Day       `json:"due_date"`
+	PublicNote   string    `json:"public_note"`
+	InternalNote string    `json:"internal_note"`
 }
 
 // Public reports whether the event shows on the public tracking page.
@@ -401,4 +410,33 @@ type TraceStep struct {
 // Service.SetTracer, so this package never imports it.
 type Tracer interface {
 	Trace(ctx context.Context, suggestionID int64) ([]TraceStep, error)
+}
+
+// Day is a calendar date (a due date) that reads as "YYYY-MM-DD" or null in
+// JSON and formats in templates (it has Time).
+type Day struct{ store.Date }
+
+// Time returns the day as a time, for the templates' date formatting.
+func (d Day) Time() time.Time { return d.Date.Time }
+
+// MarshalJSON writes "YYYY-MM-DD" or null.
+func (d Day) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + d.String() + `"`), nil
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD" or null.
+func (d *Day) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = Day{}
+		return nil
+	}
+	v, err := store.ParseDate(strings.Trim(string(b), `"`))
+	if err != nil {
+		return err
+	}
+	*d = Day{v}
+	return nil
 }

@@ -1,0 +1,484 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"kpss/internal/audit"
+	"kpss/internal/demo"
+	"kpss/internal/mail"
+	"kpss/internal/partner"
+	"kpss/internal/store"
+	"kpss/internal/storetest"
+	"kpss/internal/suggestion"
+)
+
+// newSuggestionEnv is newTestEnv with a mailer of the test's choice (the
+// demo region, demo suggestions included).
+func newSuggestionEnv(t testing.TB, engine string, m mail.Sender) *testEnv {
+	t.Helper()
+	db := storetest.New(t, engine)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := New(Deps{DB: db, Log: log, Mail: m, BaseURL: "http://kpss.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Auth().Argon = fastArgon
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, demo.Deps{DB: db, Auth: srv.Auth(), Partners: partner.NewService(db, audit.New(), time.Now), Now: time.Now}, demoPassword); err != nil {
+		t.Fatal(err)
+	}
+	e := &testEnv{t: t, srv: srv, db: db}
+	db.QueryRow(ctx, `SELECT id FROM municipalities WHERE name = ?`, "Otrokovice").Scan(&e.ids.otrokovice)
+	db.QueryRow(ctx, `SELECT id FROM departments WHERE name = ?`, "Odbor sociálních věcí").Scan(&e.ids.social)
+	return e
+}
+
+func (e *testEnv) suggestionHandler() *suggestion.Handler {
+	return e.srv.Env().Modules["suggestion"].(*suggestion.Handler)
+}
+
+func (e *testEnv) categoryID(code string) int64 {
+	var id int64
+	if err := e.db.QueryRow(context.Background(), `SELECT id FROM suggestion_categories WHERE code = ?`, code).Scan(&id); err != nil {
+		e.t.Fatalf("category %s: %v", code, err)
+	}
+	return id
+}
+
+var codeRe = regexp.MustCompile(`/podnet/([2-9A-HJKMNP-Z]{10})"`)
+
+// submitForm posts the public form as a browser would, from ip.
+func (e *testEnv) submitForm(form url.Values, ip string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest("POST", "/podnet", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.RemoteAddr = ip + ":5555"
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestCitizenSubmitsAndTracks(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			m := &mail.Memory{}
+			e := newSuggestionEnv(t, engine, m)
+			if rec := e.do("GET", "/podnet", nil, nil); rec.Code != 200 || !strings.Contains(rec.Body.String(), "Podat podnět") {
+				t.Fatalf("form: %d", rec.Code)
+			}
+			// A wrong form keeps what was typed and says what is wrong, in Czech.
+			bad := url.Values{"text": {"Chybí lavička"}, "contact_email": {"eva@example.cz"}}
+			rec := e.submitForm(bad, "10.0.0.1")
+			body := rec.Body.String()
+			if rec.Code != 422 || !strings.Contains(body, "Vyberte, čeho se podnět týká.") || !strings.Contains(body, "Vyberte obec") ||
+				!strings.Contains(body, "souhlasem") || !strings.Contains(body, "Chybí lavička") || !strings.Contains(body, "eva@example.cz") {
+				t.Fatalf("bad form: %d\n%s", rec.Code, body)
+			}
+			good := url.Values{"text": {"Na zastávce Trávníky chybí lavička pro seniory."}, "category_id": {fmt.Sprint(e.categoryID("bezbarierovost"))},
+				"municipality_id": {fmt.Sprint(e.ids.otrokovice)}, "address": {"Trávníky 1234, Otrokovice"}, "location_private": {"on"},
+				"contact_name": {"Eva Malá"}, "contact_email": {"eva@example.cz"}, "contact_phone": {"+420 777 111 222"}, "consent": {"on"}}
+			rec = e.submitForm(good, "10.0.0.1")
+			if rec.Code != 200 {
+				t.Fatalf("submit: %d %s", rec.Code, rec.Body.String())
+			}
+			code := codeRe.FindStringSubmatch(rec.Body.String())
+			if code == nil {
+				t.Fatalf("no tracking code on the thank-you page: %s", rec.Body.String())
+			}
+			msgs := m.Messages()
+			if len(msgs) != 1 || msgs[0].To[0] != "eva@example.cz" || !strings.Contains(msgs[0].Text, "http://kpss.test/podnet/"+code[1]) {
+				t.Fatalf("confirmation e-mail: %+v", msgs)
+			}
+			track := e.do("GET", "/podnet/"+code[1], nil, nil)
+			tb := track.Body.String()
+			if track.Code != 200 || !strings.Contains(tb, "Nový") || !strings.Contains(tb, "lavička") {
+				t.Fatalf("tracking page: %d", track.Code)
+			}
+			for _, personal := range []string{"Eva Malá", "eva@example.cz", "777 111 222", "Trávníky 1234"} {
+				if strings.Contains(tb, personal) {
+					t.Errorf("the public tracking page shows %q", personal)
+				}
+			}
+			// Lower case and spaces still find it.
+			if rec := e.do("GET", "/podnet/sledovat?kod="+url.QueryEscape(strings.ToLower(code[1][:5]+" "+code[1][5:])), nil, nil); rec.Header().Get("Location") != "/podnet/"+code[1] {
+				t.Errorf("lookup redirect: %d %s", rec.Code, rec.Header().Get("Location"))
+			}
+			if rec := e.do("GET", "/podnet/ABCDEFGHJK", nil, nil); rec.Code != 404 {
+				t.Errorf("unknown code: %d", rec.Code)
+			}
+
+			// The coordinator sees the contact; routes it; the officer resolves it.
+			var id int64
+			e.db.QueryRow(context.Background(), `SELECT id FROM suggestions WHERE code = ?`, code[1]).Scan(&id)
+			coord := e.session("koordinator")
+			detail := e.do("GET", fmt.Sprintf("/podnety/%d", id), nil, coord).Body.String()
+			if !strings.Contains(detail, "Eva Malá") || !strings.Contains(detail, "Trávníky 1234") {
+				t.Errorf("the coordinator does not see the contact")
+			}
+			due := time.Now().AddDate(0, 0, 14).Format(time.DateOnly)
+			if rec := e.do("POST", fmt.Sprintf("/podnety/%d/predat", id), url.Values{"department_id": {fmt.Sprint(e.ids.social)}, "due_date": {due}}, coord); rec.Code != 303 {
+				t.Fatalf("route: %d %s", rec.Code, rec.Body.String())
+			}
+			off := e.session("odbor")
+			if rec := e.do("GET", fmt.Sprintf("/podnety/%d", id), nil, off); rec.Code != 200 || !strings.Contains(rec.Body.String(), "eva@example.cz") {
+				t.Fatalf("the officer of the routed department: %d", rec.Code)
+			}
+			rec = e.do("POST", fmt.Sprintf("/podnety/%d/stav", id), url.Values{"action": {"resolve"}, "internal_note": {"Objednáno u TS Otrokovice"}}, off)
+			if rec.Code != 422 || !strings.Contains(rec.Body.String(), "Napište, co se udělalo") || !strings.Contains(rec.Body.String(), "Objednáno u TS Otrokovice") {
+				t.Fatalf("resolve without an answer: %d", rec.Code)
+			}
+			if rec := e.do("POST", fmt.Sprintf("/podnety/%d/stav", id), url.Values{"action": {"resolve"}, "public_note": {"Lavička byla osazena."}, "internal_note": {"Faktura 2026/118"}}, off); rec.Code != 303 {
+				t.Fatalf("resolve: %d %s", rec.Code, rec.Body.String())
+			}
+			tb = e.do("GET", "/podnet/"+code[1], nil, nil).Body.String()
+			if !strings.Contains(tb, "Vyřešený") || !strings.Contains(tb, "Lavička byla osazena.") || strings.Contains(tb, "Faktura") {
+				t.Errorf("tracking page after resolving: resolved=%v note=%v internal=%v", strings.Contains(tb, "Vyřešený"), strings.Contains(tb, "osazena"), strings.Contains(tb, "Faktura"))
+			}
+			if last := m.Messages()[len(m.Messages())-1]; !strings.Contains(last.Subject, "vyřešený") || !strings.Contains(last.Text, "Lavička byla osazena.") {
+				t.Errorf("resolution e-mail: %+v", last)
+			}
+		})
+	}
+}
+
+func TestSuggestionHoneypotAndRateLimit(t *testing.T) {
+	e := newSuggestionEnv(t, "sqlite", &mail.Memory{})
+	h := e.suggestionHandler()
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	h.Limiter.Now = func() time.Time { return now }
+	count := func() int {
+		var n int
+		e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM suggestions`).Scan(&n)
+		return n
+	}
+	before := count()
+	form := url.Values{"text": {"Rozbitý chodník u školy v Napajedlích."}, "category_id": {fmt.Sprint(e.categoryID("doprava"))}, "municipality_id": {fmt.Sprint(e.ids.otrokovice)}}
+	bot := url.Values{}
+	for k, v := range form {
+		bot[k] = v
+	}
+	bot.Set("web_stranka", "http://spam.example")
+	rec := e.submitForm(bot, "10.0.0.9")
+	if rec.Code != 200 || !codeRe.MatchString(rec.Body.String()) || count() != before {
+		t.Fatalf("honeypot: status %d, stored %d", rec.Code, count()-before)
+	}
+	for i := 0; i < 4; i++ {
+		if rec := e.submitForm(form, "10.0.0.9"); rec.Code != 200 {
+			t.Fatalf("submission %d: %d", i+2, rec.Code)
+		}
+	}
+	rec = e.submitForm(form, "10.0.0.9")
+	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "10 minutách") || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("sixth submission: %d", rec.Code)
+	}
+	if rec := e.submitForm(form, "10.0.0.10"); rec.Code != 200 {
+		t.Errorf("another address is limited too: %d", rec.Code)
+	}
+	now = now.Add(11 * time.Minute)
+	if rec := e.submitForm(form, "10.0.0.9"); rec.Code != 200 {
+		t.Errorf("after 10 minutes: %d", rec.Code)
+	}
+	if got := count() - before; got != 6 {
+		t.Errorf("stored %d suggestions, want 6 (4 + 1 + 1)", got)
+	}
+}
+
+func TestSuggestionPhotoUploadStripsEXIF(t *testing.T) {
+	e := newSuggestionEnv(t, "sqlite", nil)
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	for x := 0; x < 40; x++ {
+		img.Set(x, x%30, color.RGBA{200, 20, 20, 255})
+	}
+	var raw bytes.Buffer
+	jpeg.Encode(&raw, img, nil)
+	// An APP1 EXIF segment with a GPS marker right after SOI.
+	exif := append([]byte("Exif\x00\x00GPSLatitude 49.2 GPSLongitude 17.5"), make([]byte, 20)...)
+	seg := append([]byte{0xFF, 0xE1, byte((len(exif) + 2) >> 8), byte(len(exif) + 2)}, exif...)
+	withExif := append(append([]byte{0xFF, 0xD8}, seg...), raw.Bytes()[2:]...)
+
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range map[string]string{"text": "Schody do úřadu nemají zábradlí.", "category_id": fmt.Sprint(e.categoryID("bezbarierovost")), "municipality_id": fmt.Sprint(e.ids.otrokovice)} {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("photo", "IMG_0001.jpg")
+	fw.Write(withExif)
+	mw.Close()
+	req := httptest.NewRequest("POST", "/podnet", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("upload: %d %s", rec.Code, rec.Body.String())
+	}
+	var id int64
+	var data []byte
+	e.db.QueryRow(context.Background(), `SELECT suggestion_id, data FROM suggestion_photos ORDER BY suggestion_id DESC LIMIT 1`).Scan(&id, &data)
+	if len(data) == 0 || bytes.Contains(data, []byte("Exif")) || bytes.Contains(data, []byte("GPS")) {
+		t.Fatalf("stored photo: %d bytes, EXIF kept: %v", len(data), bytes.Contains(data, []byte("GPS")))
+	}
+	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+		t.Fatalf("stored photo does not decode: %v", err)
+	}
+	// Only staff and the routed department get the photo.
+	if rec := e.do("GET", fmt.Sprintf("/podnety/%d/foto", id), nil, nil); rec.Code != 303 {
+		t.Errorf("public photo: %d", rec.Code)
+	}
+	if rec := e.do("GET", fmt.Sprintf("/podnety/%d/foto", id), nil, e.session("odbor")); rec.Code != 404 {
+		t.Errorf("officer of no department gets the photo of an unrouted suggestion: %d", rec.Code)
+	}
+	if rec := e.do("GET", fmt.Sprintf("/podnety/%d/foto", id), nil, e.session("koordinator")); rec.Code != 200 || rec.Header().Get("Content-Type") != "image/jpeg" {
+		t.Errorf("coordinator photo: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	// A text file called .jpg is refused with a Czech message.
+	body.Reset()
+	mw = multipart.NewWriter(&body)
+	mw.WriteField("text", "Text podnětu s přílohou.")
+	fw, _ = mw.CreateFormFile("photo", "virus.jpg")
+	fw.Write([]byte("MZ this is not a picture"))
+	mw.Close()
+	req = httptest.NewRequest("POST", "/podnet", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	rec = httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	if rec.Code != 422 || !strings.Contains(rec.Body.String(), "JPEG nebo PNG") {
+		t.Errorf("a fake photo: %d", rec.Code)
+	}
+}
+
+func TestSuggestionPagesAsEachRole(t *testing.T) {
+	e := newSuggestionEnv(t, "sqlite", nil)
+	coord, off := e.session("koordinator"), e.session("odbor")
+	for _, p := range []string{"/podnety", "/podnety?state=open&overdue=1", "/podnety?q=lavicka", "/podnety/po-terminu", "/podnety/novy", "/kategorie-podnetu", "/kategorie-podnetu/nova", "/podnety/statistiky"} {
+		if rec := e.do("GET", p, nil, coord); rec.Code != 200 {
+			t.Errorf("coordinator %s: %d", p, rec.Code)
+		}
+	}
+	// The officer's queue holds only their department's suggestions.
+	var other, own int64
+	e.db.QueryRow(context.Background(), `SELECT id FROM suggestions WHERE department_id IS NOT NULL AND department_id <> ? LIMIT 1`, e.ids.social).Scan(&other)
+	e.db.QueryRow(context.Background(), `SELECT id FROM suggestions WHERE department_id = ? LIMIT 1`, e.ids.social).Scan(&own)
+	if other == 0 || own == 0 {
+		t.Fatal("the demo data lacks routed suggestions")
+	}
+	if rec := e.do("GET", fmt.Sprintf("/podnety/%d", other), nil, off); rec.Code != 404 {
+		t.Errorf("officer opens another department's suggestion: %d, want 404", rec.Code)
+	}
+	if rec := e.do("GET", fmt.Sprintf("/podnety/%d", own), nil, off); rec.Code != 200 {
+		t.Errorf("officer opens own department's suggestion: %d", rec.Code)
+	}
+	list := e.do("GET", "/podnety", nil, off).Body.String()
+	var code string
+	e.db.QueryRow(context.Background(), `SELECT code FROM suggestions WHERE id = ?`, other).Scan(&code)
+	if strings.Contains(list, code) {
+		t.Errorf("officer's list shows %s of another department", code)
+	}
+	if rec := e.do("GET", "/podnety", nil, e.session("clen")); rec.Code != 403 {
+		t.Errorf("member opens the inbox: %d", rec.Code)
+	}
+}
+
+func TestSuggestionStatisticsExports(t *testing.T) {
+	e := newSuggestionEnv(t, "sqlite", nil)
+	rec := e.do("GET", "/podnety/statistiky?od=2021-01-01&do="+time.Now().Format(time.DateOnly), nil, nil)
+	body := rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(body, "<svg") || !strings.Contains(body, "<title id=\"chart-category-title\">") || !strings.Contains(body, "Bezbariérovost") {
+		t.Fatalf("stats page: %d", rec.Code)
+	}
+	csvRec := e.do("GET", "/podnety/statistiky.csv?od=2021-01-01", nil, nil)
+	if !bytes.HasPrefix(csvRec.Body.Bytes(), []byte("\ufeff")) || !strings.Contains(csvRec.Body.String(), "Přijato") {
+		t.Errorf("CSV: %q", csvRec.Body.String()[:min(80, csvRec.Body.Len())])
+	}
+	x := e.do("GET", "/podnety/statistiky.xlsx", nil, nil)
+	if x.Code != 200 || !bytes.HasPrefix(x.Body.Bytes(), []byte("PK")) {
+		t.Errorf("XLSX: %d", x.Code)
+	}
+}
+
+// Open311: the field lists of GeoReport v2, in JSON and XML.
+func TestOpen311(t *testing.T) {
+	e := newSuggestionEnv(t, "sqlite", nil)
+	get := func(path string) *httptest.ResponseRecorder { return e.do("GET", path, nil, nil) }
+
+	var services []map[string]any
+	json.Unmarshal(get("/open311/v2/services.json").Body.Bytes(), &services)
+	if len(services) < 7 {
+		t.Fatalf("services: %d", len(services))
+	}
+	for _, f := range []string{"service_code", "service_name", "description", "metadata", "type", "keywords", "group"} {
+		if _, ok := services[0][f]; !ok {
+			t.Errorf("service lacks %s", f)
+		}
+	}
+	var def map[string]any
+	json.Unmarshal(get("/open311/v2/services/bezbarierovost.json").Body.Bytes(), &def)
+	attrs, _ := def["attributes"].([]any)
+	if def["service_code"] != "bezbarierovost" || len(attrs) != 2 {
+		t.Fatalf("service definition: %v", def)
+	}
+	for _, f := range []string{"variable", "code", "datatype", "required", "datatype_description", "order", "description", "values"} {
+		if _, ok := attrs[0].(map[string]any)[f]; !ok {
+			t.Errorf("attribute lacks %s", f)
+		}
+	}
+
+	// POST needs a valid api_key.
+	post := func(form url.Values) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/open311/v2/requests.json", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		return rec
+	}
+	form := url.Values{"service_code": {"bezbarierovost"}, "lat": {"49.2101"}, "long": {"17.5302"}, "description": {"Nefunkční plošina u nádraží."},
+		"attribute[municipality]": {fmt.Sprint(e.ids.otrokovice)}, "email": {"jan@example.cz"}, "first_name": {"Jan"}, "last_name": {"Novák"}}
+	rec := post(form)
+	var errs []map[string]any
+	if json.Unmarshal(rec.Body.Bytes(), &errs); rec.Code != 403 || len(errs) != 1 || errs[0]["code"] == nil || errs[0]["description"] == nil {
+		t.Fatalf("POST without api_key: %d %s", rec.Code, rec.Body.String())
+	}
+	form.Set("api_key", e.token("koordinator"))
+	rec = post(form)
+	var created []map[string]any
+	json.Unmarshal(rec.Body.Bytes(), &created)
+	if rec.Code != 201 || len(created) != 1 || created[0]["service_request_id"] == "" {
+		t.Fatalf("POST: %d %s", rec.Code, rec.Body.String())
+	}
+	for _, f := range []string{"service_request_id", "service_notice", "account_id"} {
+		if _, ok := created[0][f]; !ok {
+			t.Errorf("POST answer lacks %s", f)
+		}
+	}
+	id := created[0]["service_request_id"].(string)
+	bad := url.Values{"service_code": {"bezbarierovost"}, "api_key": {form.Get("api_key")}}
+	if rec := post(bad); rec.Code != 400 {
+		t.Errorf("POST without a place: %d", rec.Code)
+	}
+
+	var reqs []map[string]any
+	json.Unmarshal(get("/open311/v2/requests.json?service_request_id="+id).Body.Bytes(), &reqs)
+	if len(reqs) != 1 {
+		t.Fatalf("requests by id: %v", reqs)
+	}
+	for _, f := range []string{"service_request_id", "status", "status_notes", "service_name", "service_code", "description", "agency_responsible",
+		"service_notice", "requested_datetime", "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url"} {
+		if _, ok := reqs[0][f]; !ok {
+			t.Errorf("request lacks %s", f)
+		}
+	}
+	if reqs[0]["status"] != "open" || strings.Contains(fmt.Sprint(reqs[0]), "jan@example.cz") || strings.Contains(fmt.Sprint(reqs[0]), "Novák") {
+		t.Errorf("request: %v", reqs[0])
+	}
+	if _, err := time.Parse(time.RFC3339, reqs[0]["requested_datetime"].(string)); err != nil {
+		t.Errorf("requested_datetime is not W3C: %v", err)
+	}
+	json.Unmarshal(get("/open311/v2/requests.json?status=closed").Body.Bytes(), &reqs)
+	for _, r := range reqs {
+		if r["status"] != "closed" {
+			t.Errorf("status=closed gave %v", r["status"])
+		}
+	}
+	if rec := get("/open311/v2/requests.json?status=maybe"); rec.Code != 400 {
+		t.Errorf("bad status: %d", rec.Code)
+	}
+	// XML: the same fields under service_requests/request.
+	var doc struct {
+		XMLName  xml.Name `xml:"service_requests"`
+		Requests []struct {
+			ID     string `xml:"service_request_id"`
+			Status string `xml:"status"`
+		} `xml:"request"`
+	}
+	x := get("/open311/v2/requests/" + id + ".xml")
+	if err := xml.Unmarshal(x.Body.Bytes(), &doc); err != nil || len(doc.Requests) != 1 || doc.Requests[0].ID != id || doc.Requests[0].Status != "open" {
+		t.Fatalf("request XML: %v %s", err, x.Body.String())
+	}
+	var errDoc struct {
+		XMLName xml.Name `xml:"errors"`
+		Errors  []struct {
+			Code        int    `xml:"code"`
+			Description string `xml:"description"`
+		} `xml:"error"`
+	}
+	x = get("/open311/v2/requests/NEEXISTUJE.xml")
+	if err := xml.Unmarshal(x.Body.Bytes(), &errDoc); err != nil || x.Code != 404 || len(errDoc.Errors) != 1 || errDoc.Errors[0].Code != 404 {
+		t.Errorf("XML error: %d %v %s", x.Code, err, x.Body.String())
+	}
+	var disc map[string]any
+	json.Unmarshal(get("/open311/v2/discovery.json").Body.Bytes(), &disc)
+	if disc["endpoints"] == nil {
+		t.Errorf("discovery: %v", disc)
+	}
+}
+
+func TestSuggestionAPI(t *testing.T) {
+	e := newSuggestionEnv(t, "sqlite", nil)
+	call := func(method, path, body, tok string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		return rec
+	}
+	coord := e.token("koordinator")
+	body := fmt.Sprintf(`{"text":"Ze setkání PS Senioři: chybí bezbariérový vstup do knihovny.","category_id":%d,"municipality_id":%d,"source":"working_group"}`, e.categoryID("bezbarierovost"), e.ids.otrokovice)
+	rec := call("POST", "/api/v1/suggestions", body, coord)
+	var s map[string]any
+	json.Unmarshal(rec.Body.Bytes(), &s)
+	if rec.Code != 201 || s["source"] != "working_group" || s["state"] != "new" {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body.String())
+	}
+	id := int64(s["id"].(float64))
+	rec = call("POST", fmt.Sprintf("/api/v1/suggestions/%d/transitions", id), `{"action":"reject"}`, coord)
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "redirect_to") {
+		t.Errorf("reject without reasons: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = call("POST", fmt.Sprintf("/api/v1/suggestions/%d/transitions", id), `{"action":"refer","plan_ref":"KPSS 2026–2028, opatření 3.1"}`, coord)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"state":"referred"`) {
+		t.Errorf("refer: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = call("POST", fmt.Sprintf("/api/v1/suggestions/%d/transitions", id), `{"action":"accept"}`, coord)
+	if rec.Code != 409 {
+		t.Errorf("accept a referred one: %d", rec.Code)
+	}
+	rec = call("GET", "/api/v1/suggestions?state=referred&q=knihovny", "", coord)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"total":1`) {
+		t.Errorf("list: %d %s", rec.Code, rec.Body.String())
+	}
+	off := e.token("odbor")
+	if rec := call("GET", fmt.Sprintf("/api/v1/suggestions/%d", id), "", off); rec.Code != 404 {
+		t.Errorf("officer reads an unrouted suggestion: %d", rec.Code)
+	}
+	var list struct {
+		Data []suggestion.Suggestion `json:"data"`
+	}
+	json.Unmarshal(call("GET", "/api/v1/suggestions?per_page=200", "", off).Body.Bytes(), &list)
+	for _, x := range list.Data {
+		if x.DepartmentID == nil || *x.DepartmentID != e.ids.social {
+			t.Errorf("officer's API list has %s of department %v", x.Code, x.DepartmentID)
+		}
+	}
+	_ = store.Paging{}
+}
