@@ -12,12 +12,20 @@ import (
 	"strings"
 )
 
-// Render turns src into HTML. Headings start at <h2> ("#" is h2, "##" h3,
-// "###" and deeper h4), because the page's <h1> is its title; shift adds to
-// that (1 makes "#" an h3, for text shown under a section heading).
+// Render turns src into HTML. Headings start at <h2>, because the page's
+// <h1> is its title: the highest level the text uses is h2, the next h3 …;
+// shift adds to that (1 starts at h3, for text under a section heading).
 func Render(src string, shift int) template.HTML {
 	var b strings.Builder
 	lines := strings.Split(strings.ReplaceAll(strings.ReplaceAll(src, "\r\n", "\n"), "\r", "\n"), "\n")
+	// The highest heading the text uses becomes <h2>, whether the author
+	// started with "#" or "##", so the outline never skips a level.
+	top := 6
+	for _, raw := range lines {
+		if m := headingRe.FindStringSubmatch(strings.TrimSpace(raw)); m != nil {
+			top = min(top, len(m[1]))
+		}
+	}
 	var para []string
 	listKind := "" // "ul", "ol" or ""
 	flushPara := func() {
@@ -44,7 +52,7 @@ func Render(src string, shift int) template.HTML {
 			flushPara()
 			closeList()
 			m := headingRe.FindStringSubmatch(line)
-			level := min(len(m[1])+1+shift, 6)
+			level := min(len(m[1])-top+2+shift, 6)
 			tag := "h" + string(rune('0'+level))
 			b.WriteString("<" + tag + ">" + Inline(strings.TrimRight(m[2], "# ")) + "</" + tag + ">\n")
 		case bulletRe.MatchString(line), numberRe.MatchString(line):

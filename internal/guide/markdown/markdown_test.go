@@ -9,6 +9,7 @@ func TestRender(t *testing.T) {
 	cases := []struct{ name, in, want string }{
 		{"paragraphs", "Zavolejte nám.\nPomůžeme.\n\nDruhý odstavec.", "<p>Zavolejte nám. Pomůžeme.</p>\n<p>Druhý odstavec.</p>\n"},
 		{"heading starts at h2", "# Kdo pomůže\n## Podrobněji", "<h2>Kdo pomůže</h2>\n<h3>Podrobněji</h3>\n"},
+		{"highest heading is h2", "## Kdo pomůže\n### Podrobněji", "<h2>Kdo pomůže</h2>\n<h3>Podrobněji</h3>\n"},
 		{"bullets", "- občanský průkaz\n- rozhodnutí o důchodu", "<ul>\n<li>občanský průkaz</li>\n<li>rozhodnutí o důchodu</li>\n</ul>\n"},
 		{"numbers", "1. Zavolejte\n2. Přijďte", "<ol>\n<li>Zavolejte</li>\n<li>Přijďte</li>\n</ol>\n"},
 		{"bold and italic", "**Důležité:** vezměte *s sebou* _doklady_", "<p><strong>Důležité:</strong> vezměte <em>s sebou</em> <em>doklady</em></p>\n"},
@@ -34,7 +35,7 @@ func TestRender(t *testing.T) {
 }
 
 func TestRenderShift(t *testing.T) {
-	if got := string(Render("# A\n###### B", 1)); got != "<h3>A</h3>\n<h6>B</h6>\n" {
+	if got := string(Render("# A\n#### B", 1)); got != "<h3>A</h3>\n<h6>B</h6>\n" {
 		t.Errorf("shifted headings: %q", got)
 	}
 }
