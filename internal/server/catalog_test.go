@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -118,5 +119,117 @@ func TestCatalogProviderEditNeedsApproval(t *testing.T) {
 	e.db.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity = 'catalog_service' AND entity_id = ? AND action = 'approve'`, sid).Scan(&n)
 	if n != 1 {
 		t.Errorf("approval audit rows: %d, want 1", n)
+	}
+}
+
+// Field lists of HSDS 3.0 (REFERENCE.md): every answer carries all of them.
+var (
+	hsdsEnvelope      = []string{"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"}
+	hsdsServiceFields = []string{"id", "organization_id", "program_id", "name", "alternate_name", "description", "url", "email", "status",
+		"interpretation_services", "application_process", "fees_description", "wait_time", "fees", "accreditations", "eligibility_description",
+		"minimum_age", "maximum_age", "assured_date", "assurer_email", "licenses", "alert", "last_modified", "phones", "schedules", "service_areas",
+		"service_at_locations", "languages", "funding", "cost_options", "required_documents", "contacts", "attributes", "metadata"}
+	hsdsOrgFields = []string{"id", "name", "alternate_name", "description", "email", "website", "tax_status", "tax_id", "year_incorporated",
+		"legal_status", "logo", "uri", "parent_organization_id", "funding", "contacts", "phones", "locations", "programs",
+		"organization_identifiers", "attributes", "metadata"}
+	hsdsLocationFields = []string{"location_type", "latitude", "longitude", "addresses", "accessibility", "schedules"}
+	hsdsTermFields     = []string{"id", "code", "name", "description", "parent_id", "taxonomy_id", "term_uri"}
+)
+
+func hsdsGet(t *testing.T, e *testEnv, path string) map[string]any {
+	t.Helper()
+	rec := e.do("GET", path, nil, nil)
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+		t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body.String())
+	}
+	var m map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	return m
+}
+
+func hasFields(t *testing.T, what string, m map[string]any, fields []string) {
+	t.Helper()
+	for _, f := range fields {
+		if _, ok := m[f]; !ok {
+			t.Errorf("%s lacks %q", what, f)
+		}
+	}
+}
+
+func contents(t *testing.T, m map[string]any, path string) []map[string]any {
+	t.Helper()
+	hasFields(t, path+" envelope", m, hsdsEnvelope)
+	var out []map[string]any
+	for _, c := range m["contents"].([]any) {
+		out = append(out, c.(map[string]any))
+	}
+	return out
+}
+
+func TestHSDSAnswersCarryTheStandardFields(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	root := hsdsGet(t, e, "/hsds/")
+	hasFields(t, "/", root, []string{"version", "profile", "openapi_url"})
+
+	page := hsdsGet(t, e, "/hsds/services?per_page=5")
+	list := contents(t, page, "/services")
+	if len(list) != 5 || page["total_items"].(float64) < 13 || page["first_page"] != true || page["last_page"] != false {
+		t.Fatalf("services page: %v items, envelope %v", len(list), page["total_items"])
+	}
+	for _, s := range list {
+		hasFields(t, "service", s, hsdsServiceFields)
+	}
+	// Search, then one service with its organisation and locations.
+	found := contents(t, hsdsGet(t, e, "/hsds/services?search=pecovatelska+napajedla"), "/services")
+	if len(found) != 1 || found[0]["name"] != "Pečovatelská služba Napajedla" {
+		t.Fatalf("search: %v", found)
+	}
+	svc := hsdsGet(t, e, "/hsds/services/"+found[0]["id"].(string))
+	hasFields(t, "service", svc, hsdsServiceFields)
+	hasFields(t, "service.organization", svc["organization"].(map[string]any), hsdsOrgFields)
+	sal := svc["service_at_locations"].([]any)[0].(map[string]any)
+	hasFields(t, "location", sal["location"].(map[string]any), hsdsLocationFields)
+	if svc["status"] != "active" || svc["minimum_age"].(float64) != 27 || svc["licenses"] != "4127881" {
+		t.Errorf("service values: status %v, minimum_age %v, licenses %v", svc["status"], svc["minimum_age"], svc["licenses"])
+	}
+	// Our service types and target groups are taxonomies; filtering by a term works.
+	tax := contents(t, hsdsGet(t, e, "/hsds/taxonomies"), "/taxonomies")
+	if len(tax) != 2 {
+		t.Fatalf("taxonomies: %v", tax)
+	}
+	terms := contents(t, hsdsGet(t, e, "/hsds/taxonomy_terms?search=pecovatelska"), "/taxonomy_terms")
+	if len(terms) != 1 || terms[0]["code"] != "p40" {
+		t.Fatalf("terms: %v", terms)
+	}
+	hasFields(t, "taxonomy_term", terms[0], hsdsTermFields)
+	byTerm := contents(t, hsdsGet(t, e, "/hsds/services?taxonomy_term_id="+terms[0]["id"].(string)), "/services")
+	if len(byTerm) != 2 {
+		t.Errorf("services of § 40: %d, want 2", len(byTerm))
+	}
+	orgs := contents(t, hsdsGet(t, e, "/hsds/organizations?search=charita"), "/organizations")
+	if len(orgs) != 1 {
+		t.Fatalf("organizations: %v", orgs)
+	}
+	hasFields(t, "organization", orgs[0], hsdsOrgFields)
+	org := hsdsGet(t, e, "/hsds/organizations/"+orgs[0]["id"].(string))
+	hasFields(t, "organization", org, hsdsOrgFields)
+	byOrg := contents(t, hsdsGet(t, e, "/hsds/services?per_page=50&organization_id="+orgs[0]["id"].(string)), "/services")
+	if len(byOrg) != 5 {
+		t.Errorf("services of Charita: %d, want 5", len(byOrg))
+	}
+	if later := contents(t, hsdsGet(t, e, "/hsds/services?modified_after=2999-01-01T00:00:00Z"), "/services"); len(later) != 0 {
+		t.Errorf("modified_after in the future: %d services", len(later))
+	}
+	sals := contents(t, hsdsGet(t, e, "/hsds/service_at_locations?postcode=76361"), "/service_at_locations")
+	if len(sals) == 0 {
+		t.Fatal("no service at a location in 763 61")
+	}
+	for _, s := range sals {
+		hasFields(t, "service_at_location", s, []string{"id", "service_id", "location_id", "location"})
+	}
+	if rec := e.do("GET", "/hsds/services/nonsense", nil, nil); rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), `"code":"not_found"`) {
+		t.Errorf("unknown id: %d %s", rec.Code, rec.Body.String())
 	}
 }

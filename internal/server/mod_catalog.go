@@ -28,6 +28,15 @@ func init() {
 				{"GET /katalog/potvrdit/{token}", public, h.ShowConfirm, false},
 				{"POST /katalog/potvrdit/{token}", public, h.Confirm, false},
 
+				{"GET /hsds/{$}", public, h.HSDSRoot, true},
+				{"GET /hsds/services", public, h.HSDSServices, true},
+				{"GET /hsds/services/{id}", public, h.HSDSService, true},
+				{"GET /hsds/organizations", public, h.HSDSOrganizations, true},
+				{"GET /hsds/organizations/{id}", public, h.HSDSOrganization, true},
+				{"GET /hsds/service_at_locations", public, h.HSDSServiceAtLocations, true},
+				{"GET /hsds/taxonomies", public, h.HSDSTaxonomies, true},
+				{"GET /hsds/taxonomy_terms", public, h.HSDSTaxonomyTerms, true},
+
 				{"GET /katalog/sprava", editors, h.ShowManage, false},
 				{"GET /katalog/sprava/nova", editors, h.ShowServiceForm, false},
 				{"POST /katalog/sprava/nova", editors, h.SaveService, false},
