@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -231,5 +234,41 @@ func TestHSDSAnswersCarryTheStandardFields(t *testing.T) {
 	}
 	if rec := e.do("GET", "/hsds/services/nonsense", nil, nil); rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), `"code":"not_found"`) {
 		t.Errorf("unknown id: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// The printable catalogue: a PDF with a table of contents and the right Czech letters.
+func TestCatalogPDF(t *testing.T) {
+	tool, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("KPSS_REQUIRE_BROWSER") == "1" {
+			t.Fatal("pdftotext not found (install poppler-utils)")
+		}
+		t.Skip("pdftotext not found")
+	}
+	e := newTestEnv(t, "sqlite")
+	text := func(path string) string {
+		rec := e.do("GET", path, nil, nil)
+		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" {
+			t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Header().Get("Content-Type"))
+		}
+		f := filepath.Join(t.TempDir(), "k.pdf")
+		os.WriteFile(f, rec.Body.Bytes(), 0o600)
+		out, err := exec.Command(tool, "-enc", "UTF-8", f, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	all := text("/katalog/tisk.pdf")
+	for _, want := range []string{"Katalog sociálních a návazných služeb", "Obsah", "Pečovatelská služba Napajedla", "Pečovatelská služba (§ 40)",
+		"Charita sv. Anežky Otrokovice", "Žlutava", "Nízkoprahový klub pro děti a mládež", "Strana 1 z"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the PDF lacks %q", want)
+		}
+	}
+	seniors := text(fmt.Sprintf("/katalog/tisk.pdf?skupina=%d", e.ids.seniors))
+	if !strings.Contains(seniors, "Katalog služeb – Senioři") || !strings.Contains(seniors, "Domov pro seniory Napajedla") || strings.Contains(seniors, "Nízkoprahový klub") {
+		t.Errorf("the seniors' PDF holds the wrong services")
 	}
 }

@@ -25,6 +25,7 @@ func init() {
 				{"GET /katalog/sluzby/{id}", public, h.Cached(h.ShowService), false},
 				{"GET /katalog/poskytovatele", public, h.Cached(h.ShowProviders), false},
 				{"GET /katalog/poskytovatele/{id}", public, h.Cached(h.ShowProvider), false},
+				{"GET /katalog/tisk.pdf", public, h.Cached(h.ShowPDF), false},
 				{"GET /katalog/potvrdit/{token}", public, h.ShowConfirm, false},
 				{"POST /katalog/potvrdit/{token}", public, h.Confirm, false},
 
