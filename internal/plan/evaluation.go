@@ -1,0 +1,347 @@
+package plan
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"kpss/internal/apperr"
+	"kpss/internal/audit"
+	"kpss/internal/store"
+)
+
+// Evaluation states of a measure in a year.
+var EvalStates = []string{"fulfilled", "partly", "not_fulfilled", "not_started", "dropped"}
+
+// Evaluation (hodnocení) of a measure for a year: proposed by the working
+// group, approved by the steering group.
+type Evaluation struct {
+	ID            int64              `json:"id"`
+	MeasureID     int64              `json:"measure_id"`
+	Year          int                `json:"year"`
+	State         string             `json:"state"`
+	Justification string             `json:"justification"`
+	Evidence      []string           `json:"evidence"` // links or references, one per line
+	Values        map[string]float64 `json:"indicator_values"`
+	ProposedBy    string             `json:"proposed_by"`
+	ProposedAt    time.Time          `json:"proposed_at"`
+	Approved      bool               `json:"approved"`
+	ApprovedBy    string             `json:"approved_by"`
+	ApprovedAt    *time.Time         `json:"approved_at"`
+	// ResolutionRef names the steering group's resolution. Seam: the groups
+	// module will offer its numbered resolutions here; now it is free text.
+	ResolutionRef string    `json:"resolution_ref"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// Validate checks an evaluation.
+func (e *Evaluation) Validate() error {
+	f := apperr.Fields{}
+	trim(&e.Justification)
+	ok := false
+	for _, s := range EvalStates {
+		ok = ok || s == e.State
+	}
+	if !ok {
+		f.Add("state", "err.choose")
+	}
+	if e.Year < 2000 || e.Year > 2100 {
+		f.Add("year", "plan.err.year")
+	}
+	required(f, "justification", e.Justification)
+	checkLen(f, "justification", e.Justification, 10000)
+	var ev []string
+	for _, l := range e.Evidence {
+		if l = strings.TrimSpace(l); l != "" {
+			checkLen(f, "evidence", l, 500)
+			ev = append(ev, l)
+		}
+	}
+	e.Evidence = ev
+	return f.Err()
+}
+
+const evalCols = `id, measure_id, year, state, justification, evidence, values_json, proposed_by, proposed_at, approved, approved_by, approved_at, resolution_ref, updated_at`
+
+func scanEval(s scanner) (Evaluation, error) {
+	var e Evaluation
+	var ev, vals string
+	if err := s.Scan(&e.ID, &e.MeasureID, &e.Year, &e.State, &e.Justification, &ev, &vals, &e.ProposedBy, &e.ProposedAt, &e.Approved, &e.ApprovedBy, &e.ApprovedAt, &e.ResolutionRef, &e.UpdatedAt); err != nil {
+		return e, err
+	}
+	e.Evidence = splitLines(ev)
+	e.Values = map[string]float64{}
+	if vals != "" {
+		_ = json.Unmarshal([]byte(vals), &e.Values)
+	}
+	return e, nil
+}
+
+// EvalFilter selects evaluations.
+type EvalFilter struct {
+	Year      int
+	MeasureID int64
+	PeriodID  int64
+}
+
+// Evaluations lists evaluations.
+func (s *Service) Evaluations(ctx context.Context, f EvalFilter) ([]Evaluation, error) {
+	where, args := []string{"1=1"}, []any{}
+	if f.Year != 0 {
+		where, args = append(where, "year = ?"), append(args, f.Year)
+	}
+	if f.MeasureID != 0 {
+		where, args = append(where, "measure_id = ?"), append(args, f.MeasureID)
+	}
+	if f.PeriodID != 0 {
+		where, args = append(where, "measure_id IN (SELECT id FROM plan_measures WHERE period_id = ?)"), append(args, f.PeriodID)
+	}
+	return queryAll(ctx, s.DB, `SELECT `+evalCols+` FROM plan_evaluations WHERE `+strings.Join(where, " AND ")+` ORDER BY year DESC, measure_id`, args, scanEval)
+}
+
+// Evaluation returns one evaluation.
+func (s *Service) Evaluation(ctx context.Context, id int64) (*Evaluation, error) {
+	e, err := queryOne(ctx, s.DB, `SELECT `+evalCols+` FROM plan_evaluations WHERE id = ?`, []any{id}, scanEval, "plan_evaluation")
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// ProposeEvaluation records (or revises) the working group's proposal for a
+// measure and year, with the indicator values computed from the round of
+// that year. Revising an approved evaluation takes the approval back.
+func (s *Service) ProposeEvaluation(ctx context.Context, e Evaluation) (*Evaluation, error) {
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	m, err := s.Measure(ctx, e.MeasureID)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := s.ComputeValues(ctx, []Measure{*m}, e.Year)
+	if err != nil {
+		return nil, err
+	}
+	e.Values = map[string]float64{}
+	for id, v := range vals {
+		e.Values[strconv.FormatInt(id, 10)] = v
+	}
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		at := s.now()
+		b, err := queryOne(ctx, tx, `SELECT `+evalCols+` FROM plan_evaluations WHERE measure_id = ? AND year = ?`, []any{e.MeasureID, e.Year}, scanEval, "plan_evaluation")
+		exists := err == nil
+		if err != nil && apperr.CodeOf(err) != apperr.NotFound {
+			return err
+		}
+		e.ProposedBy, e.ProposedAt, e.UpdatedAt = actorName(ctx), at, at
+		e.Approved, e.ApprovedBy, e.ApprovedAt, e.ResolutionRef = false, "", nil, ""
+		vj, _ := json.Marshal(e.Values)
+		ev := strings.Join(e.Evidence, "\n")
+		if exists {
+			e.ID = b.ID
+			_, err = tx.Exec(ctx, `UPDATE plan_evaluations SET state = ?, justification = ?, evidence = ?, values_json = ?, proposed_by = ?, proposed_at = ?, approved = ?, approved_by = '', approved_at = NULL, resolution_ref = '', updated_at = ? WHERE id = ?`,
+				e.State, e.Justification, ev, string(vj), e.ProposedBy, e.ProposedAt, false, e.UpdatedAt, e.ID)
+		} else {
+			e.ID, err = store.InsertID(ctx, tx, `INSERT INTO plan_evaluations (measure_id, year, state, justification, evidence, values_json, proposed_by, proposed_at, approved, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				e.MeasureID, e.Year, e.State, e.Justification, ev, string(vj), e.ProposedBy, e.ProposedAt, false, e.UpdatedAt)
+		}
+		if err != nil {
+			return err
+		}
+		var before *Evaluation
+		if exists {
+			before = &b
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "propose", Entity: "plan_evaluation", EntityID: e.ID, Summary: m.Code + " " + strconv.Itoa(e.Year), Before: before, After: &e})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// ApproveEvaluation records the steering group's approval with the
+// reference of its resolution.
+func (s *Service) ApproveEvaluation(ctx context.Context, id int64, resolution string) (*Evaluation, error) {
+	resolution = strings.TrimSpace(resolution)
+	f := apperr.Fields{}
+	required(f, "resolution_ref", resolution)
+	checkLen(f, "resolution_ref", resolution, 200)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	var e Evaluation
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		b, err := queryOne(ctx, tx, `SELECT `+evalCols+` FROM plan_evaluations WHERE id = ?`, []any{id}, scanEval, "plan_evaluation")
+		if err != nil {
+			return err
+		}
+		e = b
+		at := s.now()
+		e.Approved, e.ApprovedBy, e.ApprovedAt, e.ResolutionRef, e.UpdatedAt = true, actorName(ctx), &at, resolution, at
+		if _, err := tx.Exec(ctx, `UPDATE plan_evaluations SET approved = ?, approved_by = ?, approved_at = ?, resolution_ref = ?, updated_at = ? WHERE id = ?`,
+			true, e.ApprovedBy, at, resolution, at, id); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "approve", Entity: "plan_evaluation", EntityID: id, Summary: resolution, Before: &b, After: &e})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// ComputeValues returns the value of every indicator of measures for year:
+// a computed one sums its metric over the submitted reports of the
+// measure's services in the round of that year; a reported one is what the
+// service's provider reported; a manual one is the typed or imported value.
+// Indicators without a value are missing from the map. Three queries.
+func (s *Service) ComputeValues(ctx context.Context, measures []Measure, year int) (map[int64]float64, error) {
+	return s.computeValuesYears(ctx, measures, []int{year}, year)
+}
+
+// Series returns every indicator's value per round year (a fixed number of
+// queries): indicator id → year → value.
+func (s *Service) Series(ctx context.Context, measures []Measure) (map[int64]map[int]float64, []int, error) {
+	rounds, err := findRounds(ctx, s.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	var years []int
+	for i := len(rounds) - 1; i >= 0; i-- {
+		years = append(years, rounds[i].Year)
+	}
+	out := map[int64]map[int]float64{}
+	reps, err := s.reportsByYear(ctx, rounds)
+	if err != nil {
+		return nil, nil, err
+	}
+	manual, err := s.manualValues(ctx, measures)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, y := range years {
+		for id, v := range valuesFor(measures, reps[y], manual, y) {
+			if out[id] == nil {
+				out[id] = map[int]float64{}
+			}
+			out[id][y] = v
+		}
+	}
+	return out, years, nil
+}
+
+func (s *Service) computeValuesYears(ctx context.Context, measures []Measure, _ []int, year int) (map[int64]float64, error) {
+	var rounds []Round
+	rs, err := findRounds(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		if r.Year == year {
+			rounds = append(rounds, r)
+		}
+	}
+	reps, err := s.reportsByYear(ctx, rounds)
+	if err != nil {
+		return nil, err
+	}
+	manual, err := s.manualValues(ctx, measures)
+	if err != nil {
+		return nil, err
+	}
+	return valuesFor(measures, reps[year], manual, year), nil
+}
+
+// reportsByYear loads the submitted reports of rounds: year → service → data.
+func (s *Service) reportsByYear(ctx context.Context, rounds []Round) (map[int]map[int64]ReportData, error) {
+	out := map[int]map[int64]ReportData{}
+	if len(rounds) == 0 {
+		return out, nil
+	}
+	yearOf := map[int64]int{}
+	var ids []int64
+	for _, r := range rounds {
+		yearOf[r.ID] = r.Year
+		ids = append(ids, r.ID)
+	}
+	reps, err := findReports(ctx, s.DB, ReportFilter{RoundIDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, rep := range reps {
+		if rep.State != ReportSubmitted {
+			continue
+		}
+		y := yearOf[rep.RoundID]
+		if out[y] == nil {
+			out[y] = map[int64]ReportData{}
+		}
+		out[y][rep.ServiceID] = rep.Data
+	}
+	return out, nil
+}
+
+func (s *Service) manualValues(ctx context.Context, measures []Measure) (map[int64]map[int]float64, error) {
+	var ids []int64
+	for _, m := range measures {
+		for _, i := range m.Indicators {
+			if i.Method == MethodManual {
+				ids = append(ids, i.ID)
+			}
+		}
+	}
+	vals, err := findIndicatorValues(ctx, s.DB, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]map[int]float64{}
+	for _, v := range vals {
+		if out[v.IndicatorID] == nil {
+			out[v.IndicatorID] = map[int]float64{}
+		}
+		out[v.IndicatorID][v.Year] = v.Value
+	}
+	return out, nil
+}
+
+// valuesFor computes the indicator values of one year from that year's
+// submitted reports (service → data) and the manual values.
+func valuesFor(measures []Measure, reps map[int64]ReportData, manual map[int64]map[int]float64, year int) map[int64]float64 {
+	out := map[int64]float64{}
+	for _, m := range measures {
+		for _, ind := range m.Indicators {
+			switch ind.Method {
+			case MethodManual:
+				if v, ok := manual[ind.ID][year]; ok {
+					out[ind.ID] = v
+				}
+			case MethodComputed:
+				var sum float64
+				found := false
+				for _, sid := range m.ServiceIDs {
+					if d, ok := reps[sid]; ok {
+						sum += d.Metric(ind.Metric)
+						found = true
+					}
+				}
+				if found {
+					out[ind.ID] = round1(sum)
+				}
+			case MethodReported:
+				if ind.ServiceID == nil {
+					continue
+				}
+				if d, ok := reps[*ind.ServiceID]; ok {
+					if v, ok := d.Values[strconv.FormatInt(ind.ID, 10)]; ok {
+						out[ind.ID] = v
+					}
+				}
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,100 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"kpss/internal/auth"
+	"kpss/internal/plan"
+)
+
+// planModule is what the plan module's Init returns.
+type planModule struct {
+	h   *plan.Handler
+	pol plan.Policies
+}
+
+func init() {
+	Register(&Module{
+		Name:  "plan",
+		Order: 40,
+		Init: func(env *Env) (any, error) {
+			svc := plan.NewService(env.DB, env.Audit, env.Now, env.Partners)
+			svc.Auth, svc.Mail, svc.BaseURL, svc.Log = env.Auth, env.Mail, env.BaseURL, env.Log
+			h, err := plan.NewHandler(svc, env.R, env.API, env.PartnerH)
+			if err != nil {
+				return nil, err
+			}
+			env.AddJob(Job{Name: "plan-reminders", Every: time.Hour, Run: func(ctx context.Context) error {
+				_, err := svc.SendReminders(ctx)
+				return err
+			}})
+			return &planModule{h: h, pol: plan.NewPolicies(svc)}, nil
+		},
+		Routes: func(mod any) []Route {
+			m := mod.(*planModule)
+			h, p := m.h, m.pol
+			pol := func(x auth.Policy) *auth.Policy { return &x }
+			view, staff, mon, over := pol(p.View), pol(p.Staff), pol(p.Monitoring), pol(p.Overview)
+			repView, repEdit := pol(p.ReportView), pol(p.ReportEdit)
+			return []Route{
+				{"GET /plan", view, h.ShowPlan, false},
+				{"GET /plan/obdobi", view, h.ShowPeriods, false},
+				{"GET /plan/obdobi/nove", staff, h.ShowPeriodForm, false},
+				{"POST /plan/obdobi/nove", staff, h.SavePeriod, false},
+				{"GET /plan/obdobi/{id}", view, h.ShowPeriod, false},
+				{"GET /plan/obdobi/{id}/upravit", staff, h.ShowPeriodForm, false},
+				{"POST /plan/obdobi/{id}/upravit", staff, h.SavePeriod, false},
+				{"GET /plan/obdobi/{id}/priorita", staff, h.ShowPriorityForm, false},
+				{"POST /plan/obdobi/{id}/priorita", staff, h.SavePriority, false},
+				{"GET /plan/priority/{id}/upravit", staff, h.ShowPriorityForm, false},
+				{"POST /plan/priority/{id}/upravit", staff, h.SavePriority, false},
+				{"GET /plan/obdobi/{id}/opatreni", staff, h.ShowMeasureForm, false},
+				{"POST /plan/obdobi/{id}/opatreni", staff, h.SaveMeasure, false},
+				{"GET /plan/obdobi/{id}/aktualizace", view, h.ShowVersions, false},
+				{"POST /plan/obdobi/{id}/aktualizace", staff, h.RecordVersion, false},
+				{"GET /plan/verze/{id}", view, h.ShowVersion, false},
+				{"GET /plan/opatreni/{id}", view, h.ShowMeasure, false},
+				{"GET /plan/opatreni/{id}/upravit", staff, h.ShowMeasureForm, false},
+				{"POST /plan/opatreni/{id}/upravit", staff, h.SaveMeasure, false},
+				{"POST /plan/opatreni/{id}/{action}", staff, h.DropMeasure, false},
+				{"GET /plan/opatreni/{id}/ukazatel", staff, h.ShowIndicatorForm, false},
+				{"POST /plan/opatreni/{id}/ukazatel", staff, h.SaveIndicator, false},
+				{"GET /plan/ukazatele/{id}/upravit", staff, h.ShowIndicatorForm, false},
+				{"POST /plan/ukazatele/{id}/upravit", staff, h.SaveIndicator, false},
+
+				{"GET /monitoring", mon, h.ShowMonitoring, false},
+				{"GET /monitoring/kola/nove", staff, h.ShowRoundForm, false},
+				{"POST /monitoring/kola/nove", staff, h.OpenRound, false},
+				{"GET /monitoring/kola/{id}", mon, h.ShowRound, false},
+				{"POST /monitoring/kola/{id}/{action}", staff, h.SetRoundState, false},
+				{"GET /monitoring/vykazy/{id}", repView, h.ShowReport, false},
+				{"POST /monitoring/vykazy/{id}", repEdit, h.SaveReport, false},
+				{"POST /monitoring/vykazy/{id}/vratit", staff, h.ReturnReport, false},
+				{"GET /monitoring/varovani", over, h.ShowWarnings, false},
+				{"POST /monitoring/varovani", staff, h.SaveRules, false},
+				{"GET /monitoring/sluzby", mon, h.ShowServices, false},
+				{"GET /monitoring/sluzby/nova", staff, h.ShowServiceForm, false},
+				{"POST /monitoring/sluzby/nova", staff, h.SaveService, false},
+				{"GET /monitoring/sluzby/{id}/upravit", staff, h.ShowServiceForm, false},
+				{"POST /monitoring/sluzby/{id}/upravit", staff, h.SaveService, false},
+
+				{"GET /api/v1/plans", view, h.APIListPlans, true},
+				{"GET /api/v1/plans/{id}", view, h.APIGetPlan, true},
+				{"GET /api/v1/measures", view, h.APIListMeasures, true},
+				{"GET /api/v1/measures/{id}", view, h.APIGetMeasure, true},
+				{"GET /api/v1/indicators", view, h.APIListIndicators, true},
+				{"GET /api/v1/monitoring-rounds", mon, h.APIListRounds, true},
+				{"GET /api/v1/monitoring-rounds/{id}", mon, h.APIGetRound, true},
+				{"GET /api/v1/reports", mon, h.APIListReports, true},
+				{"GET /api/v1/reports/{id}", repView, h.APIGetReport, true},
+				{"GET /api/v1/evaluations", view, h.APIListEvaluations, true},
+			}
+		},
+		Nav: []NavEntry{
+			{"/plan", "plan.nav.plan", 40},
+			{"/monitoring", "plan.nav.monitoring", 41},
+		},
+		OpenAPI: plan.OpenAPI,
+	})
+}

@@ -1,0 +1,484 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"kpss/internal/apperr"
+	"kpss/internal/auth"
+	"kpss/internal/mail"
+	"kpss/internal/plan"
+	"kpss/internal/store"
+	"kpss/internal/storetest"
+)
+
+func planSvc(e *testEnv) *plan.Service { return e.srv.Env().Modules["plan"].(*planModule).h.Svc }
+
+// asUser returns a context carrying the demo account login.
+func (e *testEnv) asUser(login string) context.Context {
+	e.t.Helper()
+	u, err := e.srv.Auth().FindUserByLogin(context.Background(), login)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return auth.WithUser(context.Background(), u)
+}
+
+func planIDs(t *testing.T, e *testEnv) (svc map[string]int64, measure map[string]int64) {
+	t.Helper()
+	ctx := context.Background()
+	s := planSvc(e)
+	svcs, err := s.Services(ctx, 0, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc = map[string]int64{}
+	for _, x := range svcs {
+		svc[x.Name] = x.ID
+	}
+	per, err := s.CurrentPeriod(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := s.FindMeasures(ctx, per.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	measure = map[string]int64{}
+	for _, m := range ms {
+		measure[m.Code] = m.ID
+	}
+	return svc, measure
+}
+
+func openRound2026(t *testing.T, e *testEnv) *plan.Round {
+	t.Helper()
+	r, err := planSvc(e).OpenRound(e.asUser("koordinator"), plan.Round{Year: 2026, Deadline: store.NewDate(2027, time.March, 31)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func reportOf(t *testing.T, e *testEnv, roundID, serviceID int64) plan.Report {
+	t.Helper()
+	reps, err := planSvc(e).Reports(context.Background(), plan.ReportFilter{RoundID: roundID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reps {
+		if r.ServiceID == serviceID {
+			return r
+		}
+	}
+	t.Fatalf("no report of service %d in round %d", serviceID, roundID)
+	return plan.Report{}
+}
+
+// A new round is pre-filled from the previous one; an unchanged provider
+// only confirms, and the confirmation is a frozen version.
+func TestRoundIsPrefilledFromThePreviousRound(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			svcIDs, _ := planIDs(t, e)
+			r := openRound2026(t, e)
+			rep := reportOf(t, e, r.ID, svcIDs["Pečovatelská služba Charity Otrokovice"])
+			if !rep.Prefilled || rep.State != plan.ReportDraft || rep.Data.Clients != 134 || rep.Data.Waiting != 22 || rep.Data.Income["state"] != 5_100_000 || rep.Data.Staff["care_worker"] != 14 {
+				t.Fatalf("pre-filled report = %+v", rep)
+			}
+			if rep.Data.Comment != "" {
+				t.Errorf("last year's comment was carried over: %q", rep.Data.Comment)
+			}
+			c := e.session("poskytovatel")
+			page := e.do("GET", "/monitoring", nil, c)
+			if page.Code != 200 || !strings.Contains(page.Body.String(), "Pečovatelská služba Charity Otrokovice") || strings.Contains(page.Body.String(), "Azylový dům Naděje") {
+				t.Fatalf("provider's monitoring page: %d", page.Code)
+			}
+			rec := e.do("POST", fmt.Sprintf("/monitoring/vykazy/%d", rep.ID), url.Values{"action": {"confirm"}}, c)
+			if rec.Code != http.StatusSeeOther {
+				t.Fatalf("confirm: %d %s", rec.Code, rec.Body.String())
+			}
+			got := reportOf(t, e, r.ID, rep.ServiceID)
+			if got.State != plan.ReportSubmitted || !got.Unchanged || got.Version != 1 || got.Data.Clients != 134 || got.SubmittedBy != "Bc. Lenka Horáková" {
+				t.Fatalf("after confirm = %+v", got)
+			}
+			vs, _ := planSvc(e).ReportVersions(context.Background(), rep.ID)
+			if len(vs) != 1 || !vs[0].Unchanged {
+				t.Fatalf("versions = %+v", vs)
+			}
+			// A service without last year's report is not pre-filled and cannot be confirmed.
+			ctx := e.asUser("koordinator")
+			ns, err := planSvc(e).SaveService(ctx, 0, plan.ProviderService{OrganisationID: e.ids.charita, Name: "Sociální rehabilitace", CapacityUnit: "klientů"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r27, err := planSvc(e).OpenRound(ctx, plan.Round{Year: 2027, Deadline: store.NewDate(2028, time.March, 31)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh := reportOf(t, e, r27.ID, ns.ID)
+			if fresh.Prefilled || fresh.Data.Clients != 0 {
+				t.Fatalf("new service's report = %+v", fresh)
+			}
+			if _, err := planSvc(e).SaveReport(ctx, fresh.ID, plan.ReportData{}, plan.ActionConfirm); apperr.CodeOf(err) != apperr.Conflict {
+				t.Fatalf("confirming an empty report: %v", err)
+			}
+			// 2027 is pre-filled from 2026 (the confirmed figures), not from 2025.
+			if again := reportOf(t, e, r27.ID, rep.ServiceID); again.Data.Clients != 134 || !again.Prefilled {
+				t.Fatalf("2027 pre-fill = %+v", again)
+			}
+		})
+	}
+}
+
+// A provider never sees nor edits another provider's report.
+func TestProviderCannotReachAnotherProvidersReport(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	svcIDs, _ := planIDs(t, e)
+	r := openRound2026(t, e)
+	own := reportOf(t, e, r.ID, svcIDs["Tísňová péče Anežka"])
+	other := reportOf(t, e, r.ID, svcIDs["Azylový dům Naděje"])
+	c := e.session("poskytovatel")
+	if rec := e.do("GET", fmt.Sprintf("/monitoring/vykazy/%d", own.ID), nil, c); rec.Code != 200 {
+		t.Fatalf("own report: %d", rec.Code)
+	}
+	for _, target := range []string{fmt.Sprintf("/monitoring/vykazy/%d", other.ID)} {
+		if rec := e.do("GET", target, nil, c); rec.Code != http.StatusForbidden || strings.Contains(rec.Body.String(), "Azylový dům") {
+			t.Fatalf("GET another provider's report: %d", rec.Code)
+		}
+		if rec := e.do("POST", target, url.Values{"action": {"submit"}, "clients": {"1"}}, c); rec.Code != http.StatusForbidden {
+			t.Fatalf("POST another provider's report: %d", rec.Code)
+		}
+	}
+	// The round page lists only the provider's own reports.
+	page := e.do("GET", fmt.Sprintf("/monitoring/kola/%d", r.ID), nil, c).Body.String()
+	if !strings.Contains(page, "Tísňová péče Anežka") || strings.Contains(page, "Azylový dům Naděje") {
+		t.Fatalf("round page shows other providers' reports")
+	}
+	// The service refuses too (as if the report did not exist).
+	if _, err := planSvc(e).SaveReport(e.asUser("poskytovatel"), other.ID, plan.ReportData{Clients: 1}, plan.ActionSubmit); apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("service saved another provider's report: %v", err)
+	}
+	if got := reportOf(t, e, r.ID, other.ServiceID); got.State != plan.ReportDraft || got.Data.Clients != 49 {
+		t.Fatalf("other report changed: %+v", got)
+	}
+	// The API applies the same rule.
+	tok := e.token("poskytovatel")
+	rec := e.api("GET", fmt.Sprintf("/api/v1/reports/%d", other.ID), "", tok)
+	if rec.Code != http.StatusForbidden {
+		t.Fatalf("API GET another provider's report: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = e.api("GET", fmt.Sprintf("/api/v1/reports?round_id=%d", r.ID), "", tok)
+	if rec.Code != 200 || strings.Contains(rec.Body.String(), "Azylový dům") || !strings.Contains(rec.Body.String(), "Tísňová péče Anežka") {
+		t.Fatalf("API report list for a provider: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// A submitted report is frozen until the coordinator returns it; every
+// submission stays as a version.
+func TestSubmittedReportsStayFrozen(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			svcIDs, _ := planIDs(t, e)
+			r := openRound2026(t, e)
+			rep := reportOf(t, e, r.ID, svcIDs["Odlehčovací služba Charity"])
+			c := e.session("poskytovatel")
+			form := url.Values{"action": {"submit"}, "capacity": {"60"}, "clients": {"58"}, "contacts": {"0"}, "refused": {"7"}, "waiting": {"4"},
+				"staff_care_worker": {"6,5"}, "costs": {"4 200 000"}, "income_state": {"2 100 000"}, "comment": {"Přibylo zájemců z Tlumačova."}}
+			if rec := e.do("POST", fmt.Sprintf("/monitoring/vykazy/%d", rep.ID), form, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("submit: %d %s", rec.Code, rec.Body.String())
+			}
+			got := reportOf(t, e, r.ID, rep.ServiceID)
+			if got.State != plan.ReportSubmitted || got.Data.Clients != 58 || got.Data.Staff["care_worker"] != 6.5 || got.Data.Costs != 4_200_000 || got.Unchanged {
+				t.Fatalf("submitted = %+v", got)
+			}
+			form.Set("clients", "999")
+			rec := e.do("POST", fmt.Sprintf("/monitoring/vykazy/%d", rep.ID), form, c)
+			if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "odeslaný a uzamčený") {
+				t.Fatalf("changing a submitted report: %d", rec.Code)
+			}
+			if _, err := planSvc(e).SaveReport(e.asUser("koordinator"), rep.ID, plan.ReportData{Clients: 1}, plan.ActionSave); apperr.CodeOf(err) != apperr.Conflict {
+				t.Fatalf("even the coordinator changed a frozen report: %v", err)
+			}
+			if got := reportOf(t, e, r.ID, rep.ServiceID); got.Data.Clients != 58 {
+				t.Fatalf("frozen report changed to %d clients", got.Data.Clients)
+			}
+			// The coordinator returns it with a comment; the provider corrects it.
+			kc := e.session("koordinator")
+			if rec := e.do("POST", fmt.Sprintf("/monitoring/vykazy/%d/vratit", rep.ID), url.Values{"comment": {""}}, kc); rec.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("return without a comment: %d", rec.Code)
+			}
+			if rec := e.do("POST", fmt.Sprintf("/monitoring/vykazy/%d/vratit", rep.ID), url.Values{"comment": {"Počet klientů nesedí s kapacitou."}}, kc); rec.Code != http.StatusSeeOther {
+				t.Fatalf("return: %d", rec.Code)
+			}
+			page := e.do("GET", fmt.Sprintf("/monitoring/vykazy/%d", rep.ID), nil, c).Body.String()
+			if !strings.Contains(page, "Počet klientů nesedí s kapacitou.") {
+				t.Fatal("the provider does not see why the report came back")
+			}
+			form.Set("clients", "57")
+			if rec := e.do("POST", fmt.Sprintf("/monitoring/vykazy/%d", rep.ID), form, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("resubmit: %d", rec.Code)
+			}
+			vs, _ := planSvc(e).ReportVersions(context.Background(), rep.ID)
+			if len(vs) != 2 || vs[0].Version != 2 || vs[0].Data.Clients != 57 || vs[1].Data.Clients != 58 {
+				t.Fatalf("versions = %+v", vs)
+			}
+			// Bad input is refused in Czech with everything typed kept.
+			other := reportOf(t, e, r.ID, svcIDs["Tísňová péče Anežka"])
+			bad := url.Values{"action": {"submit"}, "clients": {"sedm"}, "waiting": {"-3"}, "comment": {"Poznámka zůstane"}}
+			rec = e.do("POST", fmt.Sprintf("/monitoring/vykazy/%d", other.ID), bad, c)
+			body := rec.Body.String()
+			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, "Zadejte celé číslo") || !strings.Contains(body, "Zadejte nezáporné číslo") || !strings.Contains(body, "Poznámka zůstane") || !strings.Contains(body, `value="sedm"`) {
+				t.Fatalf("bad input: %d", rec.Code)
+			}
+		})
+	}
+}
+
+// A plan update records what changed as a new version.
+func TestPlanUpdateDiff(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			s := planSvc(e)
+			ctx := e.asUser("koordinator")
+			_, ms := planIDs(t, e)
+			m, err := s.Measure(ctx, ms["SEN 1.2"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Title = "Tísňová péče pro všechny osaměle žijící seniory"
+			m.Costs[0].Amount = 300_000
+			if _, err := s.SaveMeasure(ctx, m.ID, *m); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.SetMeasureDropped(ctx, ms["RD 1.3"], true); err != nil {
+				t.Fatal(err)
+			}
+			added, err := s.SaveMeasure(ctx, 0, plan.Measure{PriorityID: m.PriorityID, Code: "SEN 1.4", Title: "Sdílená péče o seniory v obcích", Kind: plan.KindNew})
+			if err != nil {
+				t.Fatal(err)
+			}
+			per, _ := s.CurrentPeriod(ctx)
+			c := e.session("koordinator")
+			rec := e.do("POST", fmt.Sprintf("/plan/obdobi/%d/aktualizace", per.ID), url.Values{"note": {"Aktualizace schválená ŘS 7/2026"}}, c)
+			if rec.Code != http.StatusSeeOther {
+				t.Fatalf("record update: %d %s", rec.Code, rec.Body.String())
+			}
+			vs, _ := s.Versions(ctx, per.ID)
+			if len(vs) != 2 || vs[0].Number != 2 {
+				t.Fatalf("versions = %d", len(vs))
+			}
+			kinds := map[string]plan.MeasureChange{}
+			for _, ch := range vs[0].Diff {
+				kinds[ch.Code] = ch
+			}
+			if len(vs[0].Diff) != 3 || kinds["SEN 1.4"].Change != plan.ChangeAdded || kinds["RD 1.3"].Change != plan.ChangeDropped || kinds["SEN 1.2"].Change != plan.ChangeChanged {
+				t.Fatalf("diff = %+v", vs[0].Diff)
+			}
+			fields := map[string]plan.FieldChange{}
+			for _, f := range kinds["SEN 1.2"].Fields {
+				fields[f.Field] = f
+			}
+			if len(fields) != 2 || fields["title"].After != m.Title || !strings.Contains(fields["costs"].Before, "250\u00a0000 Kč") || !strings.Contains(fields["costs"].After, "300\u00a0000 Kč") {
+				t.Fatalf("changed fields = %+v", fields)
+			}
+			page := e.do("GET", rec.Header().Get("Location"), nil, c).Body.String()
+			for _, want := range []string{"Přidáno", "SEN 1.4", "Vyřazeno", "RD 1.3", "Změněno", "Tísňová péče – tlačítka pro seniory žijící osaměle", "Tísňová péče pro všechny osaměle žijící seniory"} {
+				if !strings.Contains(page, want) {
+					t.Errorf("version page lacks %q", want)
+				}
+			}
+			// Recording again without a change is refused.
+			if _, err := s.RecordUpdate(ctx, per.ID, ""); apperr.CodeOf(err) != apperr.Conflict {
+				t.Fatalf("empty update: %v", err)
+			}
+			// An older period is read-only.
+			old, _ := s.Periods(ctx)
+			oldMs, _ := s.FindMeasures(ctx, old[len(old)-1].ID)
+			if _, err := s.SaveMeasure(ctx, oldMs[0].ID, oldMs[0]); apperr.CodeOf(err) != apperr.Conflict {
+				t.Fatalf("changing an old period's measure: %v", err)
+			}
+			_ = added
+		})
+	}
+}
+
+// Indicator values of a year are computed from the round's reports.
+func TestComputedIndicatorValues(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			s := planSvc(e)
+			ctx := context.Background()
+			_, ms := planIDs(t, e)
+			m, _ := s.Measure(ctx, ms["SEN 1.1"])
+			byName := map[string]int64{}
+			for _, i := range m.Indicators {
+				byName[i.Name] = i.ID
+			}
+			before := e.db.QueryCount()
+			v25, err := s.ComputeValues(ctx, []plan.Measure{*m}, 2025)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := e.db.QueryCount() - before; n > 4 {
+				t.Errorf("computing values took %d queries", n)
+			}
+			v24, _ := s.ComputeValues(ctx, []plan.Measure{*m}, 2024)
+			// Clients of the two home-care services: 134 + 86 and 131 + 86.
+			if v25[byName["Klienti pečovatelské služby"]] != 220 || v24[byName["Klienti pečovatelské služby"]] != 217 {
+				t.Fatalf("clients 2025 = %v, 2024 = %v", v25[byName["Klienti pečovatelské služby"]], v24[byName["Klienti pečovatelské služby"]])
+			}
+			if v25[byName["Čekatelé na pečovatelskou službu"]] != 25 {
+				t.Fatalf("waiting 2025 = %v", v25[byName["Čekatelé na pečovatelskou službu"]])
+			}
+			if _, ok := v25[byName["Hodiny péče o víkendech a svátcích"]]; ok {
+				t.Fatal("a reported indicator has a value nobody reported")
+			}
+			// Manual values (typed or imported).
+			bar, _ := s.Measure(ctx, ms["OZP 1.3"])
+			vb, _ := s.ComputeValues(ctx, []plan.Measure{*bar}, 2025)
+			if vb[bar.Indicators[0].ID] != 16 {
+				t.Fatalf("manual value = %v", vb)
+			}
+			// A reported value counts once the provider sends it in the round.
+			svcIDs, _ := planIDs(t, e)
+			r := openRound2026(t, e)
+			rep := reportOf(t, e, r.ID, svcIDs["Pečovatelská služba Charity Otrokovice"])
+			d := rep.Data
+			d.Clients = 140
+			d.Values = map[string]float64{fmt.Sprint(byName["Hodiny péče o víkendech a svátcích"]): 2450}
+			if _, err := s.SaveReport(e.asUser("poskytovatel"), rep.ID, d, plan.ActionSubmit); err != nil {
+				t.Fatal(err)
+			}
+			v26, _ := s.ComputeValues(ctx, []plan.Measure{*m}, 2026)
+			if v26[byName["Hodiny péče o víkendech a svátcích"]] != 2450 || v26[byName["Klienti pečovatelské služby"]] != 140 {
+				t.Fatalf("2026 values = %v", v26)
+			}
+			// The evaluation keeps the values computed when it was proposed.
+			ev, err := s.ProposeEvaluation(e.asUser("clen"), plan.Evaluation{MeasureID: m.ID, Year: 2026, State: "partly", Justification: "Víkendová péče běží jen v Otrokovicích."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.Values[fmt.Sprint(byName["Klienti pečovatelské služby"])] != 140 || ev.ProposedBy != "Josef Kratochvíl" || ev.Approved {
+				t.Fatalf("evaluation = %+v", ev)
+			}
+			ap, err := s.ApproveEvaluation(e.asUser("ridici"), ev.ID, "usnesení ŘS č. 9/2026")
+			if err != nil || !ap.Approved || ap.ResolutionRef != "usnesení ŘS č. 9/2026" {
+				t.Fatalf("approve: %+v %v", ap, err)
+			}
+		})
+	}
+}
+
+// The demo's 2025 round shows the early warnings the dashboard explains.
+func TestDemoEarlyWarnings(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	s := planSvc(e)
+	ctx := context.Background()
+	rounds, _ := s.Rounds(ctx)
+	var r25 int64
+	for _, r := range rounds {
+		if r.Year == 2025 {
+			r25 = r.ID
+		}
+	}
+	ws, prev, err := s.Warnings(ctx, r25)
+	if err != nil || prev == nil || prev.Year != 2024 {
+		t.Fatalf("warnings: %v %v", prev, err)
+	}
+	got := map[string]bool{}
+	for _, w := range ws {
+		got[w.Service.Name+"/"+w.Rule+w.Source] = true
+	}
+	want := []string{
+		"Pečovatelská služba Charity Otrokovice/waiting_growth", "Pečovatelská služba Charity Otrokovice/refusals_rose",
+		"Domov se zvláštním režimem SENIOR/utilisation_high", "Azylový dům Naděje/income_fellmunicipalities", "Nízkoprahový klub Kamarád/staff_fell",
+	}
+	for _, w := range want {
+		if !got[w] {
+			t.Errorf("missing warning %s (have %v)", w, got)
+		}
+	}
+	if got["Tísňová péče Anežka/waiting_growth"] || len(ws) > 8 {
+		t.Errorf("too many warnings: %v", got)
+	}
+	page := e.do("GET", fmt.Sprintf("/monitoring/varovani?kolo=%d", r25), nil, e.session("ridici")).Body.String()
+	if !strings.Contains(page, "Pořadník vzrostl z 14 na 22") || !strings.Contains(page, "Domov se zvláštním režimem SENIOR") {
+		t.Fatal("the dashboard does not explain the warnings")
+	}
+	// A higher threshold leaves the growing waiting list alone.
+	rules, _ := s.Rules(ctx)
+	for i := range rules {
+		if rules[i].Code == plan.RuleWaitingGrowth {
+			rules[i].Threshold = 60
+		}
+	}
+	if err := s.SaveRules(e.asUser("koordinator"), rules); err != nil {
+		t.Fatal(err)
+	}
+	ws, _, _ = s.Warnings(ctx, r25)
+	for _, w := range ws {
+		if w.Rule == plan.RuleWaitingGrowth {
+			t.Fatalf("still flagged at 60 %%: %+v", w)
+		}
+	}
+}
+
+// Reminders go out as one digest per provider on the reminder days, once.
+func TestRemindersAreADailyDigest(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	s := planSvc(e)
+	mem := &mail.Memory{}
+	s.Mail = mem
+	r := openRound2026(t, e)
+	svcIDs, _ := planIDs(t, e)
+	// Charita confirms one of its four services.
+	rep := reportOf(t, e, r.ID, svcIDs["Tísňová péče Anežka"])
+	if _, err := s.SaveReport(e.asUser("poskytovatel"), rep.ID, plan.ReportData{}, plan.ActionConfirm); err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2027, time.March, 24, 8, 0, 0, 0, time.UTC) // a week before
+	s.Now = func() time.Time { return clock }
+	n, err := s.SendReminders(context.Background())
+	if err != nil || n != 1 {
+		t.Fatalf("sent %d, %v (only Charita has a provider account)", n, err)
+	}
+	msgs := mem.Messages()
+	if len(msgs) != 1 || msgs[0].To[0] != "poskytovatel@kpss.example" || !strings.Contains(msgs[0].Text, "Pečovatelská služba Charity Otrokovice") ||
+		strings.Contains(msgs[0].Text, "Tísňová péče Anežka") || !strings.Contains(msgs[0].Subject, "(3)") || !strings.Contains(msgs[0].Text, "31. 3. 2027") {
+		t.Fatalf("digest = %+v", msgs)
+	}
+	if n, _ := s.SendReminders(context.Background()); n != 0 || len(mem.Messages()) != 1 {
+		t.Fatal("a second run on the same day sent again")
+	}
+	clock = clock.AddDate(0, 0, 1) // six days before: no reminder day
+	if n, _ := s.SendReminders(context.Background()); n != 0 {
+		t.Fatal("reminder on a quiet day")
+	}
+	clock = time.Date(2027, time.April, 1, 8, 0, 0, 0, time.UTC) // the day after
+	if n, _ := s.SendReminders(context.Background()); n != 1 || !strings.Contains(mem.Messages()[1].Text, "uplynul") {
+		t.Fatal("no reminder after the deadline")
+	}
+}
+
+// api sends an API request with a Bearer token.
+func (e *testEnv) api(method, target, body, token string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	return rec
+}
