@@ -1,0 +1,238 @@
+package group
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"kpss/internal/apperr"
+	"kpss/internal/audit"
+	"kpss/internal/ical"
+	"kpss/internal/mail"
+	"kpss/internal/store"
+	"kpss/internal/web/i18n"
+)
+
+// Event returns the calendar entry of a meeting.
+func (s *Service) Event(m *Meeting, place *Place, l *i18n.Localizer) ical.Event {
+	ev := ical.Event{UID: fmt.Sprintf("meeting-%d@kpss", m.ID), Start: m.StartsAt, End: m.EndsAt,
+		Summary: m.GroupName, URL: strings.TrimRight(s.BaseURL, "/") + "/jednani/" + itoa(m.ID),
+		Categories: []string{m.GroupCode}, Sequence: m.Sequence, Updated: m.UpdatedAt, Status: ical.StatusConfirmed}
+	if m.State == StateCancelled {
+		ev.Status = ical.StatusCancelled
+	}
+	if m.State == StatePlanned {
+		ev.Status = ical.StatusTentative
+	}
+	if place != nil {
+		ev.Location = place.Name
+		if place.Address != "" {
+			ev.Location += ", " + place.Address
+		}
+		ev.Description = accessibilityText(place, l)
+	}
+	if m.Note != "" {
+		ev.Description = strings.TrimSpace(m.Note + "\n" + ev.Description)
+	}
+	return ev
+}
+
+func accessibilityText(p *Place, l *i18n.Localizer) string {
+	var fs []string
+	for _, k := range p.Features() {
+		fs = append(fs, l.T(k))
+	}
+	if len(fs) == 0 {
+		return l.T("group.place.no_features")
+	}
+	s := l.T("group.place.accessibility") + ": " + strings.Join(fs, ", ")
+	if p.Note != "" {
+		s += ". " + p.Note
+	}
+	return s
+}
+
+// WriteFeed writes an iCalendar feed of meetings (cancelled ones included,
+// so calendars drop them).
+func (s *Service) WriteFeed(ctx context.Context, w io.Writer, name string, ms []Meeting, l *i18n.Localizer) error {
+	places, err := s.placeMap(ctx)
+	if err != nil {
+		return err
+	}
+	evs := make([]ical.Event, len(ms))
+	for i := range ms {
+		var p *Place
+		if ms[i].PlaceID != nil {
+			if pl, ok := places[*ms[i].PlaceID]; ok {
+				p = &pl
+			}
+		}
+		evs[i] = s.Event(&ms[i], p, l)
+	}
+	return ical.Write(w, name, evs)
+}
+
+func (s *Service) placeMap(ctx context.Context) (map[int64]Place, error) {
+	ps, err := s.FindPlaces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]Place{}
+	for _, p := range ps {
+		out[p.ID] = p
+	}
+	return out, nil
+}
+
+// InviteResult says what SendInvitations did.
+type InviteResult struct {
+	Sent      int
+	NoAddress []string // members without an e-mail address
+	Failed    []string
+}
+
+// SendInvitations e-mails every active member the invitation with the
+// agenda, the place's accessibility, answer links and an .ics attachment,
+// and moves the meeting to "invited". Sending again (after a change) sends
+// the updated event. Overdue tasks join the agenda first.
+func (s *Service) SendInvitations(ctx context.Context, meetingID int64, l *i18n.Localizer) (*InviteResult, error) {
+	m, err := s.FindMeetingByID(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	if !m.Open() {
+		return nil, apperr.New(apperr.Conflict, "group.err.meeting_closed")
+	}
+	if _, err := s.SyncOverdueTasks(ctx, meetingID); err != nil {
+		return nil, err
+	}
+	members, err := s.FindMembers(ctx, m.GroupID)
+	if err != nil {
+		return nil, err
+	}
+	active := ActiveMembers(members, meetingDay(m))
+	tokens := map[int64]string{}
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		before, err := findMeeting(ctx, tx, meetingID)
+		if err != nil {
+			return err
+		}
+		att, err := findAttendance(ctx, tx, meetingID)
+		if err != nil {
+			return err
+		}
+		existing := map[int64]string{}
+		rows, err := tx.Query(ctx, `SELECT member_id, COALESCE(rsvp_token, '') FROM meeting_attendance WHERE meeting_id = ?`, meetingID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var t string
+			if err := rows.Scan(&id, &t); err != nil {
+				rows.Close()
+				return err
+			}
+			existing[id] = t
+		}
+		rows.Close()
+		for _, mem := range active {
+			t := existing[mem.ID]
+			if t == "" {
+				t = newToken()
+				if _, ok := att[mem.ID]; ok {
+					_, err = tx.Exec(ctx, `UPDATE meeting_attendance SET rsvp_token = ? WHERE meeting_id = ? AND member_id = ?`, t, meetingID, mem.ID)
+				} else {
+					_, err = tx.Exec(ctx, `INSERT INTO meeting_attendance (meeting_id, member_id, rsvp_token) VALUES (?, ?, ?)`, meetingID, mem.ID, t)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			tokens[mem.ID] = t
+		}
+		after := before
+		if after.State == StateInvited {
+			after.Sequence++
+		}
+		now := s.now()
+		after.State, after.InvitedAt, after.UpdatedAt = StateInvited, &now, now
+		if err := updateMeeting(ctx, tx, &after); err != nil {
+			return err
+		}
+		*m = after
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "meeting_invite", Entity: "group_meeting", EntityID: meetingID, Summary: m.GroupCode, Before: &before, After: &after})
+	})
+	if err != nil {
+		return nil, err
+	}
+	var place *Place
+	if m.PlaceID != nil {
+		if place, err = s.FindPlaceByID(ctx, *m.PlaceID); err != nil {
+			return nil, err
+		}
+	}
+	agenda, err := s.Agenda(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	ev := s.Event(m, place, l)
+	res := &InviteResult{}
+	base := strings.TrimRight(s.BaseURL, "/")
+	for _, mem := range active {
+		if mem.Email == "" {
+			res.NoAddress = append(res.NoAddress, mem.Name)
+			continue
+		}
+		to := fmt.Sprintf("%s <%s>", strings.NewReplacer("<", "", ">", "", ",", "", "\"", "").Replace(mem.Name), mem.Email)
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s\n\n", l.T("group.mail.greeting"))
+		fmt.Fprintf(&b, "%s\n\n", l.T("group.mail.invite_intro", "Group", m.GroupName))
+		fmt.Fprintf(&b, "%s: %s\n", l.T("group.meeting.when"), l.DateTime(m.StartsAt)+"–"+m.EndsAt.In(pragueLoc).Format("15:04"))
+		if place != nil {
+			fmt.Fprintf(&b, "%s: %s\n", l.T("group.meeting.place"), place.Name+" "+place.Address)
+			fmt.Fprintf(&b, "%s\n", accessibilityText(place, l))
+		}
+		fmt.Fprintf(&b, "\n%s:\n", l.T("group.agenda.title"))
+		if len(agenda) == 0 {
+			fmt.Fprintf(&b, "– %s\n", l.T("group.agenda.empty"))
+		}
+		for i, it := range agenda {
+			fmt.Fprintf(&b, "%d. %s\n", i+1, it.Title)
+		}
+		tok := tokens[mem.ID]
+		fmt.Fprintf(&b, "\n%s\n%s: %s/odpoved/%s?odpoved=attend\n%s: %s/odpoved/%s?odpoved=excused\n\n%s\n",
+			l.T("group.mail.answer"), l.T("group.answer.attend"), base, tok, l.T("group.answer.excused"), base, tok, l.T("group.mail.signature"))
+		msg := mail.Message{To: []string{to}, Subject: l.T("group.mail.invite_subject", "Group", m.GroupCode, "When", l.Date(m.StartsAt)), Text: b.String(),
+			Attachments: []mail.Attachment{{Name: "pozvanka.ics", ContentType: ical.InvitationContentType(ev),
+				Data: ical.Invitation(ev, "KPSS <kpss@kpss.example>", []string{to})}}}
+		if err := s.Mail.Send(ctx, msg); err != nil {
+			s.Log.Warn("group: invitation not sent", "meeting", meetingID, "member", mem.ID, "err", err)
+			res.Failed = append(res.Failed, mem.Name)
+			continue
+		}
+		res.Sent++
+	}
+	return res, nil
+}
+
+// notifyPromoted tells people moved up from the waitlist (those with an
+// address); a failure is logged, the place stays theirs.
+func (s *Service) notifyPromoted(ctx context.Context, m *Meeting, regs []Registration) {
+	for _, r := range regs {
+		if r.Email == "" {
+			continue
+		}
+		text := fmt.Sprintf("Dobrý den,\n\nuvolnilo se místo na jednání skupiny %s dne %s a Vaše přihláška je nyní potvrzena.\n\nPokud nemůžete přijít, zrušte prosím přihlášku zde: %s/prihlaska/%s\n\nKoordinátor KPSS\n",
+			m.GroupName, i18nDate(m), strings.TrimRight(s.BaseURL, "/"), r.Token)
+		if err := s.Mail.Send(ctx, mail.Message{To: []string{r.Email}, Subject: "Místo na jednání je potvrzeno – " + m.GroupCode, Text: text}); err != nil {
+			s.Log.Warn("group: waitlist notice not sent", "registration", r.ID, "err", err)
+		}
+	}
+}
+
+func i18nDate(m *Meeting) string {
+	t := m.StartsAt.In(pragueLoc)
+	return fmt.Sprintf("%d. %d. %d v %s", t.Day(), t.Month(), t.Year(), t.Format("15:04"))
+}

@@ -1,0 +1,191 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"kpss/internal/auth"
+)
+
+type groupIDs struct {
+	sen, ozp, rd, senMeeting, ozpMeeting, resolution, task, member, place, item int64
+}
+
+func (e *testEnv) groupIDs() groupIDs {
+	e.t.Helper()
+	ctx := context.Background()
+	id := func(q string, args ...any) int64 {
+		var v int64
+		if err := e.db.QueryRow(ctx, q, args...).Scan(&v); err != nil {
+			e.t.Fatalf("%s: %v", q, err)
+		}
+		return v
+	}
+	g := groupIDs{sen: id(`SELECT id FROM work_groups WHERE code = ?`, "PS-SEN"), ozp: id(`SELECT id FROM work_groups WHERE code = ?`, "PS-OZP"),
+		rd: id(`SELECT id FROM work_groups WHERE code = ?`, "PS-RD")}
+	g.senMeeting = id(`SELECT id FROM meetings WHERE group_id = ? ORDER BY starts_at LIMIT 1`, g.sen)
+	g.ozpMeeting = id(`SELECT id FROM meetings WHERE group_id = ? ORDER BY starts_at LIMIT 1`, g.ozp)
+	g.member = id(`SELECT id FROM group_members WHERE group_id = ? ORDER BY id LIMIT 1`, g.sen)
+	g.place = id(`SELECT id FROM meeting_places ORDER BY id LIMIT 1`)
+	g.item = id(`SELECT COALESCE(MIN(id), 0) FROM agenda_items WHERE meeting_id = ?`, g.senMeeting)
+	g.resolution = id(`SELECT COALESCE(MIN(id), 0) FROM resolutions WHERE group_id = ?`, g.sen)
+	g.task = id(`SELECT COALESCE(MIN(id), 0) FROM resolution_tasks WHERE group_id = ?`, g.sen)
+	return g
+}
+
+// linkUser creates a member account acting as the person named.
+func (e *testEnv) linkUser(login, person string) {
+	e.t.Helper()
+	ctx := context.Background()
+	var pid int64
+	if err := e.db.QueryRow(ctx, `SELECT id FROM people WHERE name = ?`, person).Scan(&pid); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.srv.Auth().CreateUser(ctx, auth.UserInput{Login: login, Role: auth.RoleMember, PersonID: &pid, Active: true}, demoPassword, true); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// Every GET page of the module, as every role, on real demo rows: allowed
+// callers get the page, the others 403 or the sign-in page, nobody a 500.
+func TestGroupPagesForEveryRole(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	g := e.groupIDs()
+	ctx := context.Background()
+	users := map[string]*auth.User{}
+	for role, login := range loginOf {
+		if login != "" {
+			u, err := e.srv.Auth().FindUserByLogin(ctx, login)
+			if err != nil {
+				t.Fatal(err)
+			}
+			users[role] = u
+		}
+	}
+	fill := map[string]int64{"/skupiny/": g.sen, "/jednani/": g.senMeeting, "/usneseni/": g.resolution, "/ukoly/": g.task, "/clenstvi/": g.member, "/mista/": g.place}
+	checked := 0
+	for _, rt := range e.srv.Routes() {
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		if method != "GET" || rt.API || !strings.Contains(path, "{id}") || strings.HasSuffix(path, "/prihlaska") {
+			continue
+		}
+		var id int64
+		for prefix, v := range fill {
+			if strings.HasPrefix(path, prefix) {
+				id = v
+			}
+		}
+		if id == 0 {
+			continue
+		}
+		target := strings.ReplaceAll(path, "{id}", fmt.Sprint(id))
+		for role, login := range loginOf {
+			req := httptest.NewRequest("GET", target, nil)
+			if login != "" {
+				req.AddCookie(e.session(login))
+			}
+			probe := req.Clone(req.Context())
+			probe.SetPathValue("id", fmt.Sprint(id))
+			want, err := rt.Policy.Allows(probe, users[role])
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := httptest.NewRecorder()
+			e.srv.ServeHTTP(rec, req)
+			denied := rec.Code == http.StatusForbidden || (rec.Code == http.StatusSeeOther && strings.HasPrefix(rec.Header().Get("Location"), "/prihlaseni"))
+			switch {
+			case rec.Code >= 500:
+				t.Errorf("%s as %s: %d %s", target, role, rec.Code, rec.Body.String())
+			case want && (denied || rec.Code != http.StatusOK):
+				t.Errorf("%s as %s: %d, want the page", target, role, rec.Code)
+			case !want && !denied:
+				t.Errorf("%s as %s: %d, want denial", target, role, rec.Code)
+			}
+			checked++
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d calls checked", checked)
+	}
+}
+
+// A member of one working group sees its meetings and not another group's;
+// nobody but the chair and the coordinator edits a group's minutes.
+func TestGroupObjectPermissions(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	g := e.groupIDs()
+	e.linkUser("predsedkyne-ozp", "Mgr. Eva Kopečná")
+	clen, chair := e.session("clen"), e.session("predsedkyne-ozp")
+	senMinutes, ozpMinutes := fmt.Sprintf("/jednani/%d/zapis", g.senMeeting), fmt.Sprintf("/jednani/%d/zapis", g.ozpMeeting)
+	cases := []struct {
+		who    *http.Cookie
+		method string
+		path   string
+		want   int
+	}{
+		{clen, "GET", fmt.Sprintf("/jednani/%d", g.senMeeting), 200},
+		{clen, "GET", fmt.Sprintf("/jednani/%d", g.ozpMeeting), 403},
+		{clen, "GET", fmt.Sprintf("/skupiny/%d", g.ozp), 403},
+		{clen, "POST", senMinutes, 403},
+		{clen, "POST", ozpMinutes, 403},
+		{chair, "POST", senMinutes, 403},
+		{chair, "POST", fmt.Sprintf("/jednani/%d/dochazka", g.senMeeting), 403},
+		{chair, "GET", fmt.Sprintf("/jednani/%d/dochazka", g.ozpMeeting), 200},
+		{chair, "GET", fmt.Sprintf("/skupiny/%d/plan", g.ozp), 200},
+		{chair, "GET", fmt.Sprintf("/skupiny/%d/plan", g.sen), 403},
+		{nil, "GET", fmt.Sprintf("/skupiny/%d/zapisy", g.sen), 200},
+		{nil, "GET", fmt.Sprintf("/skupiny/%d/zapisy", g.rd), 303},
+		{nil, "GET", fmt.Sprintf("/skupiny/%d/kalendar.ics", g.sen), 200},
+	}
+	for _, c := range cases {
+		var form url.Values
+		if c.method == "POST" {
+			form = url.Values{"body": {"## Přepsáno cizí skupinou"}}
+		}
+		if rec := e.do(c.method, c.path, form, c.who); rec.Code != c.want {
+			t.Errorf("%s %s: %d, want %d", c.method, c.path, rec.Code, c.want)
+		}
+	}
+	// The chair of PS-OZP edits its minutes (a meeting not yet approved).
+	var open int64
+	e.db.QueryRow(context.Background(), `SELECT t.id FROM meetings t WHERE t.group_id = ? AND NOT EXISTS (SELECT 1 FROM minutes m WHERE m.meeting_id = t.id AND m.state = 'approved') ORDER BY t.starts_at LIMIT 1`, g.ozp).Scan(&open)
+	rec := e.do("POST", fmt.Sprintf("/jednani/%d/zapis", open), url.Values{"body": {"## Zahájení\nZapsala předsedkyně."}}, chair)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("chair saving own minutes: %d %s", rec.Code, rec.Body.String())
+	}
+	var body string
+	e.db.QueryRow(context.Background(), `SELECT body FROM minutes WHERE meeting_id = ?`, open).Scan(&body)
+	if !strings.Contains(body, "Zapsala předsedkyně") {
+		t.Fatalf("minutes body %q", body)
+	}
+	// The member sees their own tasks.
+	if rec := e.do("GET", "/ukoly", nil, clen); rec.Code != 200 || strings.Contains(rec.Body.String(), "není propojen") {
+		t.Fatalf("member's tasks: %d", rec.Code)
+	}
+}
+
+// A form with errors answers 422, keeps what was typed and names the problem in Czech.
+func TestGroupFormErrors(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	g := e.groupIDs()
+	c := e.session("koordinator")
+	rec := e.do("POST", fmt.Sprintf("/skupiny/%d/plan", g.sen), url.Values{"year": {"2028"}, "weekday": {"2"}, "week": {"1"}, "start": {"25:00"}, "minutes": {"120"}}, c)
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("plan with errors: %d", rec.Code)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{"Vyberte alespoň jeden měsíc.", "Zadejte čas ve tvaru HH:MM", `value="2028"`, `value="25:00"`, "error-summary"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("plan form lacks %q", want)
+		}
+	}
+	rec = e.do("POST", "/skupiny/nova", url.Values{"kind": {"working"}, "name": {"Nová pracovní skupina"}, "quorum_percent": {"50"}}, c)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "vyberte cílovou skupinu") || !strings.Contains(rec.Body.String(), "Nová pracovní skupina") {
+		t.Fatalf("group without target group: %d", rec.Code)
+	}
+}

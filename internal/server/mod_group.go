@@ -1,0 +1,98 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"kpss/internal/auth"
+	"kpss/internal/group"
+)
+
+// The working groups and the steering group: members, meeting plans,
+// agendas, attendance, invitations, resolutions, tasks and minutes.
+func init() {
+	Register(&Module{
+		Name:  "group",
+		Order: 30,
+		Init: func(env *Env) (any, error) {
+			svc := group.NewService(env.DB, env.Audit, env.Now, env.Partners)
+			svc.Mail, svc.Log, svc.BaseURL = env.Mail, env.Log, env.BaseURL
+			h, err := group.NewHandler(svc, env.R, env.API, env.PartnerH)
+			if err != nil {
+				return nil, err
+			}
+			env.AddJob(Job{Name: "group-overdue-tasks", Every: 6 * time.Hour, Run: func(ctx context.Context) error { return svc.SyncAllOverdue(ctx) }})
+			return &group.Module{Svc: svc, H: h, P: group.NewPolicies(svc)}, nil
+		},
+		Routes:  groupRoutes,
+		Nav:     []NavEntry{{"/skupiny", "nav.group", 30}, {"/ukoly", "nav.group_tasks", 31}},
+		OpenAPI: group.OpenAPI,
+	})
+}
+
+func groupRoutes(v any) []Route {
+	m := v.(*group.Module)
+	h, p := m.H, m.P
+	public, signedIn, staff := &auth.Public, &auth.SignedIn, &auth.Staff
+	return []Route{
+		{"GET /skupiny", signedIn, h.ShowGroupList, false},
+		{"GET /skupiny/nova", staff, h.ShowGroupForm, false},
+		{"POST /skupiny/nova", staff, h.SaveGroup, false},
+		{"GET /skupiny/{id}", &p.GroupView, h.ShowGroup, false},
+		{"GET /skupiny/{id}/upravit", staff, h.ShowGroupForm, false},
+		{"POST /skupiny/{id}/upravit", staff, h.SaveGroup, false},
+		{"POST /skupiny/{id}/{action}", staff, h.ArchiveGroup, false},
+		{"GET /skupiny/{id}/clenove/novy", staff, h.ShowMemberForm, false},
+		{"POST /skupiny/{id}/clenove/novy", staff, h.SaveMember, false},
+		{"GET /clenstvi/{id}", staff, h.ShowMemberForm, false},
+		{"POST /clenstvi/{id}", staff, h.SaveMember, false},
+		{"POST /clenstvi/{id}/ukoncit", staff, h.EndMember, false},
+		{"GET /skupiny/{id}/plan", &p.GroupManage, h.ShowPlanForm, false},
+		{"POST /skupiny/{id}/plan", &p.GroupManage, h.GeneratePlan, false},
+		{"GET /skupiny/{id}/jednani/nove", &p.GroupManage, h.ShowMeetingForm, false},
+		{"POST /skupiny/{id}/jednani/nove", &p.GroupManage, h.SaveMeeting, false},
+		{"GET /skupiny/{id}/usneseni", &p.GroupView, h.ShowGroupResolutions, false},
+		{"GET /skupiny/{id}/ukoly", &p.GroupView, h.ShowGroupTasks, false},
+		{"GET /skupiny/{id}/zapisy", &p.GroupPublic, h.ShowArchive, false},
+		{"GET /skupiny/{id}/kalendar.ics", &p.GroupPublic, h.GroupFeed, false},
+
+		{"GET /mista", signedIn, h.ShowPlaceList, false},
+		{"GET /mista/nove", staff, h.ShowPlaceForm, false},
+		{"POST /mista/nove", staff, h.SavePlace, false},
+		{"GET /mista/{id}/upravit", staff, h.ShowPlaceForm, false},
+		{"POST /mista/{id}/upravit", staff, h.SavePlace, false},
+
+		{"GET /jednani", signedIn, h.ShowMeetingList, false},
+		{"GET /jednani/kalendar.ics", public, h.AllFeed, false},
+		{"GET /jednani/{id}", &p.MeetingView, h.ShowMeeting, false},
+		{"GET /jednani/{id}/upravit", &p.MeetingManage, h.ShowMeetingForm, false},
+		{"POST /jednani/{id}/upravit", &p.MeetingManage, h.SaveMeeting, false},
+		{"POST /jednani/{id}/stav", &p.MeetingManage, h.SetMeetingState, false},
+		{"POST /jednani/{id}/program", &p.MeetingManage, h.AddItem, false},
+		{"POST /program/{id}/{action}", &p.ItemManage, h.ChangeItem, false},
+		{"POST /jednani/{id}/pozvanky", &p.MeetingManage, h.SendInvitations, false},
+		{"POST /jednani/{id}/odpoved", &p.MeetingView, h.AnswerAsMember, false},
+		{"GET /jednani/{id}/dochazka", &p.MeetingManage, h.ShowAttendanceForm, false},
+		{"POST /jednani/{id}/dochazka", &p.MeetingManage, h.SaveAttendance, false},
+		{"GET /jednani/{id}/usneseni/nove", &p.MeetingManage, h.ShowResolutionForm, false},
+		{"POST /jednani/{id}/usneseni/nove", &p.MeetingManage, h.SaveResolution, false},
+		{"GET /jednani/{id}/zapis", &p.MeetingPublic, h.ShowMinutes, false},
+		{"POST /jednani/{id}/zapis", &p.MeetingManage, h.SaveMinutes, false},
+		{"POST /jednani/{id}/zapis/pripominka", &p.MeetingView, h.AddComment, false},
+		{"POST /jednani/{id}/zapis/{action}", &p.MeetingManage, h.MinutesAction, false},
+		{"GET /jednani/{id}/zapis.pdf", &p.MeetingPublic, h.MinutesPDF, false},
+		{"GET /jednani/{id}/prihlaska", public, h.ShowRegistrationForm, false},
+		{"POST /jednani/{id}/prihlaska", public, h.SaveRegistration, false},
+		{"POST /prihlasky/{id}/zrusit", &p.RegistrationMg, h.CancelRegistrationByStaff, false},
+		{"GET /prihlaska/{token}", public, h.ShowRegistration, false},
+		{"POST /prihlaska/{token}", public, h.CancelRegistration, false},
+		{"GET /odpoved/{token}", public, h.ShowAnswer, false},
+		{"POST /odpoved/{token}", public, h.SaveAnswer, false},
+
+		{"GET /usneseni/{id}", &p.ResolutionView, h.ShowResolution, false},
+		{"POST /usneseni/{id}/ukoly", &p.ResolutionManage, h.AddTask, false},
+		{"GET /ukoly", signedIn, h.ShowMyTasks, false},
+		{"GET /ukoly/{id}", &p.TaskView, h.ShowTask, false},
+		{"POST /ukoly/{id}", &p.TaskEdit, h.SaveTaskState, false},
+	}
+}
