@@ -6,8 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
+	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"kpss/internal/audit"
@@ -72,6 +78,146 @@ func importRegistry(ctx context.Context, cfg config.Config, _ *slog.Logger, args
 	fmt.Fprintf(stdout, "přeskočené / skipped: %d\n", len(rep.Skipped))
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(stdout, "  %s: %s %s\n", s.ID, catalog.SkipReason(s.Reason), s.Detail)
+	}
+	return nil
+}
+
+func init() {
+	commands["generate catalog"] = Command{
+		Usage: "kpss generate catalog -db DSN [-services 6500] [-providers 2000] [-municipalities 6250]   vygeneruje katalog celostátní velikosti / generates a national-scale catalogue",
+		Run:   generateCatalog,
+	}
+	commands["load"] = Command{
+		Usage: "kpss load -url http://127.0.0.1:8080 [-duration 20s] [-c 16]   zátěžový test katalogu (jen na tomto počítači) / load test of the catalogue (loopback only)",
+		Run:   loadTest,
+	}
+}
+
+func generateCatalog(ctx context.Context, cfg config.Config, _ *slog.Logger, args []string, _ io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("generate catalog", flag.ContinueOnError)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database DSN")
+	opt := catalog.GenerateOptions{}
+	fs.IntVar(&opt.Services, "services", 6500, "services")
+	fs.IntVar(&opt.Providers, "providers", 2000, "providers")
+	fs.IntVar(&opt.Municipalities, "municipalities", 6250, "municipalities")
+	seed := fs.Uint64("seed", 1, "random seed")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	opt.Seed = *seed
+	db, err := openDB(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	alog := audit.New()
+	c := catalog.New(db, alog, partner.NewService(db, alog, time.Now), time.Now)
+	start := time.Now()
+	opt.Progress = func(done, total int) {
+		fmt.Fprintf(stdout, "  služby / services %d/%d (%s)\n", done, total, time.Since(start).Round(time.Second))
+	}
+	ctx = audit.WithActor(ctx, audit.Actor{Name: "generator"})
+	if err := c.Generate(ctx, opt); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "vygenerováno / generated: %d obcí / municipalities, %d poskytovatelů / providers, %d služeb / services za / in %s\n",
+		opt.Municipalities, opt.Providers, opt.Services, time.Since(start).Round(time.Second))
+	return nil
+}
+
+// loadTest measures the catalogue next to a trivial handler of the same
+// server: /healthz, /katalog?q=… (repeated queries: the page cache answers),
+// /katalog?q=…&n=… (every URL new: search and render each time) and
+// /katalog/sluzby/{id} (each URL new). It refuses anything but a loopback
+// address and caps duration and concurrency, so it cannot be aimed at
+// somebody else's server.
+func loadTest(ctx context.Context, _ config.Config, _ *slog.Logger, args []string, _ io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	base := fs.String("url", "http://127.0.0.1:8080", "server URL (loopback only)")
+	dur := fs.Duration("duration", 20*time.Second, "duration of each phase (at most 2m)")
+	conc := fs.Int("c", 16, "concurrent clients (at most 128)")
+	maxID := fs.Int("ids", 6500, "service ids to ask for in the detail phase (1…ids)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	u, err := url.Parse(*base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return fmt.Errorf("neplatná adresa / bad URL %q", *base)
+	}
+	host := u.Hostname()
+	ips, err := net.LookupIP(host)
+	if err != nil || len(ips) == 0 {
+		return fmt.Errorf("adresu %s nelze přeložit / cannot resolve", host)
+	}
+	for _, ip := range ips {
+		if !ip.IsLoopback() {
+			return fmt.Errorf("zátěžový test jen proti tomuto počítači (127.0.0.1, ::1) / load tests only against loopback, not %s", host)
+		}
+	}
+	if *dur <= 0 || *dur > 2*time.Minute || *conc < 1 || *conc > 128 {
+		return fmt.Errorf("-duration 1s…2m, -c 1…128")
+	}
+	words := []string{"pecovatelska", "domov", "poradenstvi", "hospic", "azyl", "sluzb", "senior", "terenni", "pece", "klub", "odlehcovaci", "krizova"}
+	var seq atomic.Int64
+	phases := []struct {
+		name string
+		path func() string
+	}{
+		{"/healthz", func() string { return "/healthz" }},
+		{"/katalog?q=… (opakované dotazy / repeated)", func() string { return "/katalog?q=" + words[seq.Add(1)%int64(len(words))] }},
+		{"/katalog?q=… (vždy nová URL / always new)", func() string {
+			n := seq.Add(1)
+			return fmt.Sprintf("/katalog?q=%s&n=%d", words[n%int64(len(words))], n)
+		}},
+		{"/katalog/sluzby/{id} (vždy nová URL / always new)", func() string {
+			n := seq.Add(1)
+			return fmt.Sprintf("/katalog/sluzby/%d?n=%d", 1+n%int64(*maxID), n)
+		}},
+	}
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *conc}}
+	fmt.Fprintf(stdout, "%-52s %10s %9s %9s %9s %7s\n", "cesta / path", "req/s", "p50", "p99", "max", "chyby")
+	for _, ph := range phases {
+		var mu sync.Mutex
+		var lat []time.Duration
+		var errs atomic.Int64
+		deadline := time.Now().Add(*dur)
+		var wg sync.WaitGroup
+		start := time.Now()
+		for i := 0; i < *conc; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var mine []time.Duration
+				for time.Now().Before(deadline) && ctx.Err() == nil {
+					t0 := time.Now()
+					resp, err := client.Get(strings.TrimSuffix(*base, "/") + ph.path())
+					if err == nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						if resp.StatusCode >= 400 && resp.StatusCode != http.StatusNotFound {
+							errs.Add(1)
+						}
+					} else {
+						errs.Add(1)
+					}
+					mine = append(mine, time.Since(t0))
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		elapsed := time.Since(start)
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		pct := func(p float64) time.Duration {
+			if len(lat) == 0 {
+				return 0
+			}
+			return lat[min(len(lat)-1, int(float64(len(lat))*p))]
+		}
+		fmt.Fprintf(stdout, "%-52s %10.0f %9s %9s %9s %7d\n", ph.name, float64(len(lat))/elapsed.Seconds(),
+			pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), pct(1).Round(time.Microsecond), errs.Load())
 	}
 	return nil
 }

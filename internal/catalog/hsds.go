@@ -668,7 +668,7 @@ func (h *Handler) HSDSServiceAtLocations(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	where, args := f.where()
+	where, args := f.where(h.C.DB.Dialect())
 	if pc := strings.ReplaceAll(r.URL.Query().Get("postcode"), " ", ""); pc != "" {
 		where = append(where, "REPLACE(l.postcode, ' ', '') = ?")
 		args = append(args, pc)

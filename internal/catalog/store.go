@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"kpss/internal/czech"
 	"kpss/internal/store"
@@ -37,16 +38,32 @@ func nullStr(s string) any {
 	return s
 }
 
-func (f Filter) where() ([]string, []any) {
+// ftsQuery turns folded words into an FTS5 query of word prefixes
+// ("pecovat"* "napaj"*); "" when no word is left.
+func ftsQuery(folded string) string {
+	var terms []string
+	for _, w := range strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		terms = append(terms, `"`+w+`"*`)
+	}
+	return strings.Join(terms, " ")
+}
+
+func (f Filter) where(d store.Dialect) ([]string, []any) {
 	var where []string
 	var args []any
 	if !f.All {
 		where = append(where, "s.status = ?")
 		args = append(args, StatusActive)
 	}
-	for _, w := range store.LikeWords(czech.Fold(f.Q)) {
-		where = append(where, `s.search LIKE ? ESCAPE '\'`)
-		args = append(args, w)
+	folded := czech.Fold(f.Q)
+	if m := ftsQuery(folded); d == store.SQLite && m != "" {
+		where = append(where, `s.id IN (SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ?)`)
+		args = append(args, m)
+	} else {
+		for _, w := range store.LikeWords(folded) {
+			where = append(where, `s.search LIKE ? ESCAPE '\'`)
+			args = append(args, w)
+		}
 	}
 	if f.MunicipalityID != 0 {
 		where = append(where, `(EXISTS (SELECT 1 FROM catalog_service_municipalities m WHERE m.service_id = s.id AND m.municipality_id = ?)
@@ -137,7 +154,7 @@ func joinAges(gs []string) string {
 // findServices returns a page of services in Czech order with their links,
 // in five queries whatever the page size.
 func findServices(ctx context.Context, q store.Q, f Filter) ([]Service, int, error) {
-	where, args := f.where()
+	where, args := f.where(q.Dialect())
 	cond := strings.Join(where, " AND ")
 	var total int
 	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM catalog_services s WHERE `+cond, args...).Scan(&total); err != nil {
@@ -246,6 +263,9 @@ func insertService(ctx context.Context, q store.Q, s *Service, search string) er
 	if err != nil {
 		return err
 	}
+	if err := saveFTS(ctx, q, s.ID, search); err != nil {
+		return err
+	}
 	return saveLinks(ctx, q, s)
 }
 
@@ -259,7 +279,22 @@ func updateService(ctx context.Context, q store.Q, s *Service, search string) er
 	if err != nil {
 		return err
 	}
+	if err := saveFTS(ctx, q, s.ID, search); err != nil {
+		return err
+	}
 	return saveLinks(ctx, q, s)
+}
+
+// saveFTS keeps the SQLite full-text index in step with the search column.
+func saveFTS(ctx context.Context, q store.Q, id int64, search string) error {
+	if q.Dialect() != store.SQLite {
+		return nil
+	}
+	if _, err := q.Exec(ctx, `DELETE FROM catalog_fts WHERE rowid = ?`, id); err != nil {
+		return err
+	}
+	_, err := q.Exec(ctx, `INSERT INTO catalog_fts (rowid, search) VALUES (?, ?)`, id, search)
+	return err
 }
 
 func saveLinks(ctx context.Context, q store.Q, s *Service) error {

@@ -2,9 +2,9 @@ package suggestion
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"hash/crc32"
-	"context"
 	"image"
 	"image/png"
 	"strings"

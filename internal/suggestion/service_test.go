@@ -18,7 +18,7 @@ import (
 // fixture is a small region: two municipalities, two departments, two
 // categories, a clock the test moves.
 type fixture struct {
-	t                 *testing.T
+	t                 testing.TB
 	db                *store.DB
 	svc               *Service
 	mail              *mail.Memory
@@ -29,7 +29,7 @@ type fixture struct {
 	seniors           int64
 }
 
-func newFixture(t *testing.T, db *store.DB) *fixture {
+func newFixture(t testing.TB, db *store.DB) *fixture {
 	t.Helper()
 	f := &fixture{t: t, db: db, mail: &mail.Memory{}, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }

@@ -44,38 +44,89 @@ type Stats struct {
 // Dimensions of the breakdowns, in the order the page shows them.
 var Dimensions = []string{"category", "municipality", "department", "target_group", "source"}
 
-var dimColumn = map[string]string{"category": "category_id", "municipality": "municipality_id", "department": "department_id",
-	"target_group": "target_group_id", "source": "source"}
-
 // Statistics computes the figures of [from, to) in a fixed number of
 // queries (one per breakdown, three for the totals and the median).
 func (s *Service) Statistics(ctx context.Context, from, to time.Time) (*Stats, error) {
 	from, to = from.UTC(), to.UTC()
 	st := &Stats{From: from, To: to, By: map[string][]Row{}}
-	// One condition per figure, each with its own period bounds.
-	sums := `SUM(CASE WHEN received_at >= ? AND received_at < ? THEN 1 ELSE 0 END),
+	// One scan, grouped by every breakdown at once (at most a few thousand
+	// groups); the totals and each breakdown are summed up here. A row
+	// matters when it was received or finished in the period; as closed_at
+	// is never before received_at, that is the condition below.
+	notIndexed := ""
+	if s.DB.Dialect() == store.SQLite {
+		notIndexed = " NOT INDEXED" // a scan beats thousands of index lookups here
+	}
+	rows, err := s.DB.Query(ctx, `SELECT category_id, municipality_id, department_id, target_group_id, source,
+		SUM(CASE WHEN received_at >= ? THEN 1 ELSE 0 END),
 		SUM(CASE WHEN state = 'resolved' AND closed_at >= ? AND closed_at < ? THEN 1 ELSE 0 END),
 		SUM(CASE WHEN state = 'closed' AND closed_at >= ? AND closed_at < ? THEN 1 ELSE 0 END),
-		SUM(CASE WHEN state = 'rejected' AND closed_at >= ? AND closed_at < ? THEN 1 ELSE 0 END)`
-	period := `((received_at >= ? AND received_at < ?) OR (closed_at >= ? AND closed_at < ?))`
-	args := []any{from, to, from, to, from, to, from, to, from, to, from, to}
-	var referred, qw, qwr, acc, other *int64
-	var rec, res, clo, rej *int64
-	err := s.DB.QueryRow(ctx, `SELECT `+sums+`,
+		SUM(CASE WHEN state = 'rejected' AND closed_at >= ? AND closed_at < ? THEN 1 ELSE 0 END),
 		SUM(CASE WHEN state = 'referred' AND closed_at >= ? AND closed_at < ? THEN 1 ELSE 0 END),
-		SUM(CASE WHEN quick_win = ? AND received_at >= ? AND received_at < ? THEN 1 ELSE 0 END),
-		SUM(CASE WHEN quick_win = ? AND state = 'resolved' AND closed_at >= ? AND closed_at < ? THEN 1 ELSE 0 END),
-		SUM(CASE WHEN state = 'resolved' AND closed_at >= ? AND closed_at < ? AND category_id IN (SELECT id FROM suggestion_categories WHERE accessibility = ?) THEN 1 ELSE 0 END),
-		SUM(CASE WHEN state = 'resolved' AND closed_at >= ? AND closed_at < ? AND category_id IN (SELECT id FROM suggestion_categories WHERE accessibility = ?) THEN 1 ELSE 0 END)
-		FROM suggestions WHERE `+period,
-		append(args[:8:8], from, to, true, from, to, true, from, to, from, to, true, from, to, false, from, to, from, to)...).
-		Scan(&rec, &res, &clo, &rej, &referred, &qw, &qwr, &acc, &other)
+		SUM(CASE WHEN quick_win = ? AND received_at >= ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN quick_win = ? AND state = 'resolved' AND closed_at >= ? AND closed_at < ? THEN 1 ELSE 0 END)
+		FROM suggestions`+notIndexed+` WHERE COALESCE(closed_at, received_at) >= ? AND received_at < ?
+		GROUP BY category_id, municipality_id, department_id, target_group_id, source`,
+		from, from, to, from, to, from, to, from, to, true, from, true, from, to, from, to)
 	if err != nil {
 		return nil, err
 	}
-	st.Received, st.Resolved, st.Closed, st.Rejected = n(rec), n(res), n(clo), n(rej)
-	st.Referred, st.QuickWins, st.QuickWinsResolved, st.AccessResolved, st.OtherResolved = n(referred), n(qw), n(qwr), n(acc), n(other)
-
+	type key struct{ dim, k string }
+	acc := map[key]*Row{}
+	accessCats := map[string]bool{}
+	cats, err := s.Categories(ctx, true)
+	if err != nil {
+		rows.Close()
+		return nil, err
+	}
+	for _, c := range cats {
+		if c.Accessibility {
+			accessCats[fmt.Sprint(c.ID)] = true
+		}
+	}
+	for rows.Next() {
+		var cat, muni string
+		var dept, tg *string
+		var src string
+		var rec, res, clo, rej, ref, qw, qwr int64
+		if err := rows.Scan(&cat, &muni, &dept, &tg, &src, &rec, &res, &clo, &rej, &ref, &qw, &qwr); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		st.Received += int(rec)
+		st.Resolved += int(res)
+		st.Closed += int(clo)
+		st.Rejected += int(rej)
+		st.Referred += int(ref)
+		st.QuickWins += int(qw)
+		st.QuickWinsResolved += int(qwr)
+		if accessCats[cat] {
+			st.AccessResolved += int(res)
+		} else {
+			st.OtherResolved += int(res)
+		}
+		str := func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
+		}
+		for dim, k := range map[string]string{"category": cat, "municipality": muni, "department": str(dept), "target_group": str(tg), "source": src} {
+			r := acc[key{dim, k}]
+			if r == nil {
+				r = &Row{Key: k}
+				acc[key{dim, k}] = r
+			}
+			r.Received += int(rec)
+			r.Resolved += int(res)
+			r.Closed += int(clo)
+			r.Rejected += int(rej)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM suggestions WHERE state IN (?, ?, ?) AND due_date IS NOT NULL AND due_date < ?`,
 		StateNew, StateAccepted, StateInProgress, s.Today()).Scan(&st.Overdue); err != nil {
 		return nil, err
@@ -105,59 +156,30 @@ func (s *Service) Statistics(ctx context.Context, from, to time.Time) (*Stats, e
 			st.MedianDays = &m
 		}
 	}
-	labels, err := s.dimensionLabels(ctx)
+	labels, err := s.dimensionLabels(ctx, cats)
 	if err != nil {
 		return nil, err
 	}
+	for k, r := range acc {
+		r.Label = labels[k.dim][r.Key]
+		st.By[k.dim] = append(st.By[k.dim], *r)
+	}
 	for _, dim := range Dimensions {
-		col := dimColumn[dim]
-		rows, err := s.DB.Query(ctx, `SELECT `+col+`, `+sums+` FROM suggestions WHERE `+period+` GROUP BY `+col, args...)
-		if err != nil {
-			return nil, err
-		}
-		var out []Row
-		for rows.Next() {
-			var key *string
-			var r Row
-			var a, b, c, d *int64
-			if err := rows.Scan(&key, &a, &b, &c, &d); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			r.Received, r.Resolved, r.Closed, r.Rejected = n(a), n(b), n(c), n(d)
-			if key != nil {
-				r.Key = *key
-				r.Label = labels[dim][r.Key]
-			}
-			out = append(out, r)
-		}
-		rows.Close()
+		out := st.By[dim]
 		sort.SliceStable(out, func(i, j int) bool {
 			if out[i].Received != out[j].Received {
 				return out[i].Received > out[j].Received
 			}
 			return out[i].Label < out[j].Label
 		})
-		st.By[dim] = out
 	}
 	return st, nil
 }
 
-func n(p *int64) int {
-	if p == nil {
-		return 0
-	}
-	return int(*p)
-}
-
 // dimensionLabels names the keys of each breakdown (source labels are the
 // UI's business, so they stay as codes here).
-func (s *Service) dimensionLabels(ctx context.Context) (map[string]map[string]string, error) {
+func (s *Service) dimensionLabels(ctx context.Context, cats []Category) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{"category": {}, "municipality": {}, "department": {}, "target_group": {}, "source": {}}
-	cats, err := s.Categories(ctx, true)
-	if err != nil {
-		return nil, err
-	}
 	for _, c := range cats {
 		out["category"][fmt.Sprint(c.ID)] = c.Name
 	}
