@@ -254,3 +254,5 @@ func OpenAPI() []byte {
 	b, _ := files.ReadFile("openapi.json")
 	return b
 }
+
+func partnerAll() partner.Filter { return partner.Filter{Paging: store.Paging{PerPage: -1}} }

@@ -37,6 +37,7 @@ func init() {
 			pol := func(x auth.Policy) *auth.Policy { return &x }
 			view, staff, mon, over := pol(p.View), pol(p.Staff), pol(p.Monitoring), pol(p.Overview)
 			repView, repEdit := pol(p.ReportView), pol(p.ReportEdit)
+			propose, approve := pol(p.Propose), pol(p.Approve)
 			return []Route{
 				{"GET /plan", view, h.ShowPlan, false},
 				{"GET /plan/obdobi", view, h.ShowPeriods, false},
@@ -60,8 +61,20 @@ func init() {
 				{"POST /plan/opatreni/{id}/{action}", staff, h.DropMeasure, false},
 				{"GET /plan/opatreni/{id}/ukazatel", staff, h.ShowIndicatorForm, false},
 				{"POST /plan/opatreni/{id}/ukazatel", staff, h.SaveIndicator, false},
+				{"GET /plan/ukazatele/import", staff, h.ShowImport, false},
+				{"POST /plan/ukazatele/import", staff, h.ImportIndicatorValues, false},
 				{"GET /plan/ukazatele/{id}/upravit", staff, h.ShowIndicatorForm, false},
 				{"POST /plan/ukazatele/{id}/upravit", staff, h.SaveIndicator, false},
+				{"GET /plan/hodnoceni", view, h.ShowEvaluations, false},
+				{"GET /plan/opatreni/{id}/hodnoceni", view, h.ShowEvaluationForm, false},
+				{"POST /plan/opatreni/{id}/hodnoceni", propose, h.ProposeEvaluation, false},
+				{"POST /plan/hodnoceni/{id}/schvalit", approve, h.ApproveEvaluation, false},
+				{"GET /plan/dokumenty", view, h.ShowDocuments, false},
+				{"POST /plan/dokumenty", staff, h.GenerateDocument, false},
+				{"GET /plan/dokumenty/{id}", view, h.ShowDocument, false},
+				{"GET /plan/dokumenty/{id}/pdf", view, h.DownloadDocumentPDF, false},
+				{"GET /plan/projekt", view, h.ShowProject, false},
+				{"POST /plan/projekt", staff, h.SaveProject, false},
 
 				{"GET /monitoring", mon, h.ShowMonitoring, false},
 				{"GET /monitoring/kola/nove", staff, h.ShowRoundForm, false},
@@ -73,6 +86,12 @@ func init() {
 				{"POST /monitoring/vykazy/{id}/vratit", staff, h.ReturnReport, false},
 				{"GET /monitoring/varovani", over, h.ShowWarnings, false},
 				{"POST /monitoring/varovani", staff, h.SaveRules, false},
+				{"GET /monitoring/kola/{id}/export.xlsx", over, h.ExportRound, false},
+				{"GET /monitoring/prehled", over, h.ShowDashboard, false},
+				{"GET /monitoring/hlasy", view, h.ShowVoice, false},
+				{"POST /monitoring/hlasy", staff, h.SaveVoice, false},
+				{"GET /monitoring/obce", view, h.ShowMunicipalityIndicators, false},
+				{"POST /monitoring/obce", staff, h.SaveMunicipalityIndicator, false},
 				{"GET /monitoring/sluzby", mon, h.ShowServices, false},
 				{"GET /monitoring/sluzby/nova", staff, h.ShowServiceForm, false},
 				{"POST /monitoring/sluzby/nova", staff, h.SaveService, false},
