@@ -262,6 +262,13 @@ func asTime(t any) (time.Time, bool) {
 		return *v, !v.IsZero()
 	case interface{ Time() time.Time }:
 		return v.Time(), !v.Time().IsZero()
+	case interface {
+		Date() (int, time.Month, int)
+		IsZero() bool
+	}:
+		// store.Date and other types embedding time.Time.
+		y, m, d := v.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), !v.IsZero()
 	}
 	return time.Time{}, false
 }
