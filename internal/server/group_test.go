@@ -2,12 +2,17 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"kpss/internal/auth"
 )
@@ -187,5 +192,84 @@ func TestGroupFormErrors(t *testing.T) {
 	rec = e.do("POST", "/skupiny/nova", url.Values{"kind": {"working"}, "name": {"Nová pracovní skupina"}, "quorum_percent": {"50"}}, c)
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "vyberte cílovou skupinu") || !strings.Contains(rec.Body.String(), "Nová pracovní skupina") {
 		t.Fatalf("group without target group: %d", rec.Code)
+	}
+}
+
+// The groups API answers as its OpenAPI document says, and a member sees
+// only their own groups.
+func TestGroupAPIMatchesSpec(t *testing.T) {
+	spec := loadSpec(t)
+	spec.Servers = openapi3.Servers{{URL: "http://example.com"}}
+	router, err := gorillamux.NewRouter(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEnv(t, "sqlite")
+	g := e.groupIDs()
+	call := func(login, path string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", "http://example.com"+path, nil)
+		req.Header.Set("Authorization", "Bearer "+e.token(login))
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s: not in the spec: %v", path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.Code, Header: rec.Header(),
+			Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+		out.SetBodyBytes(rec.Body.Bytes())
+		if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+			t.Errorf("GET %s as %s → %d does not match the spec: %v", path, login, rec.Code, err)
+		}
+		return rec
+	}
+	for _, path := range []string{"/api/v1/groups", fmt.Sprintf("/api/v1/groups/%d", g.sen), "/api/v1/meetings?year=2026&per_page=5",
+		fmt.Sprintf("/api/v1/meetings/%d", g.senMeeting), "/api/v1/resolutions?year=2026", "/api/v1/tasks?state=overdue", "/api/v1/meetings?state=nonsense", "/api/v1/groups/999999"} {
+		if rec := call("koordinator", path); rec.Code >= 500 {
+			t.Fatalf("%s: %d", path, rec.Code)
+		}
+	}
+	var list struct {
+		Data []struct {
+			Code string `json:"code"`
+		} `json:"data"`
+	}
+	rec := call("clen", "/api/v1/groups")
+	if err := json.Unmarshal(rec.Body.Bytes(), &list); err != nil || len(list.Data) != 1 || list.Data[0].Code != "PS-SEN" {
+		t.Fatalf("member's groups: %s", rec.Body.String())
+	}
+	if rec := call("clen", fmt.Sprintf("/api/v1/groups/%d", g.ozp)); rec.Code != http.StatusForbidden {
+		t.Fatalf("member reading another group: %d", rec.Code)
+	}
+	call("clen", "/api/v1/tasks?mine=true")
+}
+
+// The statistics count the demo year's meetings per group, with the chart
+// described for screen readers, and download as CSV and XLSX.
+func TestGroupStats(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	c := e.session("koordinator")
+	rec := e.do("GET", "/skupiny/statistiky?rok=2027", nil, c)
+	if rec.Code != 200 {
+		t.Fatalf("stats: %d", rec.Code)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{"<title id=\"chart-t\">", "<desc id=\"chart-d\">", "Řídící skupina KPSS", `<td class="num">36</td>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("stats page lacks %q", want)
+		}
+	}
+	rec = e.do("GET", "/skupiny/statistiky.csv?rok=2027", nil, c)
+	if !strings.HasPrefix(rec.Body.String(), "\ufeffSkupina,Rok,Naplánováno") || !strings.Contains(rec.Body.String(), "PS Senioři,2027,6,0,0") {
+		t.Errorf("csv: %q", rec.Body.String())
+	}
+	rec = e.do("GET", "/skupiny/statistiky.xlsx?rok=2026", nil, c)
+	if rec.Code != 200 || !strings.HasPrefix(rec.Body.String(), "PK") {
+		t.Errorf("xlsx: %d", rec.Code)
+	}
+	if rec := e.do("GET", "/skupiny/statistiky", nil, e.session("clen")); rec.Code != http.StatusForbidden {
+		t.Errorf("member sees the statistics: %d", rec.Code)
 	}
 }

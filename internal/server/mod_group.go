@@ -56,6 +56,10 @@ func groupRoutes(v any) []Route {
 		{"GET /skupiny/{id}/zapisy", &p.GroupPublic, h.ShowArchive, false},
 		{"GET /skupiny/{id}/kalendar.ics", &p.GroupPublic, h.GroupFeed, false},
 
+		{"GET /skupiny/statistiky", staff, h.ShowStats, false},
+		{"GET /skupiny/statistiky.csv", staff, h.StatsCSV, false},
+		{"GET /skupiny/statistiky.xlsx", staff, h.StatsXLSX, false},
+
 		{"GET /mista", signedIn, h.ShowPlaceList, false},
 		{"GET /mista/nove", staff, h.ShowPlaceForm, false},
 		{"POST /mista/nove", staff, h.SavePlace, false},
@@ -94,5 +98,12 @@ func groupRoutes(v any) []Route {
 		{"GET /ukoly", signedIn, h.ShowMyTasks, false},
 		{"GET /ukoly/{id}", &p.TaskView, h.ShowTask, false},
 		{"POST /ukoly/{id}", &p.TaskEdit, h.SaveTaskState, false},
+
+		{"GET /api/v1/groups", signedIn, h.APIListGroups, true},
+		{"GET /api/v1/groups/{id}", &p.GroupView, h.APIGetGroup, true},
+		{"GET /api/v1/meetings", signedIn, h.APIListMeetings, true},
+		{"GET /api/v1/meetings/{id}", &p.MeetingView, h.APIGetMeeting, true},
+		{"GET /api/v1/resolutions", signedIn, h.APIListResolutions, true},
+		{"GET /api/v1/tasks", signedIn, h.APIListTasks, true},
 	}
 }
