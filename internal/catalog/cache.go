@@ -17,8 +17,13 @@ type pageCache struct {
 	mu      sync.RWMutex
 	version int64
 	pages   map[string]cachedPage
-	max     int
+	max     int // pages
+	bytes   int
 }
+
+// maxCacheBytes bounds the memory the cache holds (the PDF of a national
+// catalogue is large; a flood of distinct URLs must not exhaust memory).
+const maxCacheBytes = 64 << 20
 
 type cachedPage struct {
 	status int
@@ -41,12 +46,17 @@ func (c *pageCache) get(version int64, key string) (cachedPage, bool) {
 func (c *pageCache) put(version int64, key string, p cachedPage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.version != version || len(c.pages) >= c.max {
+	if len(p.body) > maxCacheBytes/4 {
+		return
+	}
+	if c.version != version || len(c.pages) >= c.max || c.bytes+len(p.body) > maxCacheBytes {
 		// A new version, or full: start over (simple, and bounded).
 		c.pages = map[string]cachedPage{}
 		c.version = version
+		c.bytes = 0
 	}
 	c.pages[key] = p
+	c.bytes += len(p.body)
 }
 
 // recorder buffers a response so it can be cached.
