@@ -33,8 +33,9 @@ func (s *Server) showHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.rd.Page(r, "home.title")
+	_, canSuggest := s.policy["GET /podnet"]
 	p.Data = map[string]any{"Region": region, "Municipalities": munis, "Groups": groups,
-		"NumMunicipalities": nm, "NumOrganisations": no, "NumGroups": ng}
+		"NumMunicipalities": nm, "NumOrganisations": no, "NumGroups": ng, "CanSuggest": canSuggest}
 	s.rd.Render(w, r, http.StatusOK, "web/home", p)
 	return nil
 }
