@@ -88,11 +88,11 @@ func (d docModel) TOC() []block {
 
 var docTemplate = template.Must(template.New("doc").Parse(`<article class="plan-document" lang="cs">
 <header><p class="doc-kicker">{{.Subtitle}}</p><h2 class="doc-title">{{.Title}}</h2></header>
-<nav class="doc-toc" aria-labelledby="doc-toc-h"><h3 id="doc-toc-h">Obsah</h3><ol>{{range .TOC}}<li class="toc-{{.Level}}"><a href="#{{.Anchor}}">{{.Text}}</a></li>{{end}}</ol></nav>
+<nav class="doc-toc" aria-labelledby="doc-toc-h"><h3 id="doc-toc-h">Obsah</h3><ul>{{range .TOC}}<li class="toc-{{.Level}}"><a href="#{{.Anchor}}">{{.Text}}</a></li>{{end}}</ul></nav>
 {{range .Blocks}}{{if eq .Kind "h"}}{{if eq .Level 1}}<h3 id="{{.Anchor}}">{{.Text}}</h3>{{else if eq .Level 2}}<h4 id="{{.Anchor}}">{{.Text}}</h4>{{else}}<h5 id="{{.Anchor}}">{{.Text}}</h5>{{end}}
 {{else if eq .Kind "p"}}<p>{{.Text}}</p>
 {{else if eq .Kind "kv"}}<dl class="details">{{range .Pairs}}<dt>{{index . 0}}</dt><dd>{{index . 1}}</dd>{{end}}</dl>
-{{else}}<div class="table-scroll"><table class="data"><thead><tr>{{range .Headers}}<th scope="col">{{.}}</th>{{end}}</tr></thead><tbody>{{range .Rows}}<tr>{{range $i, $c := .}}{{if eq $i 0}}<th scope="row">{{$c}}</th>{{else}}<td>{{$c}}</td>{{end}}{{end}}</tr>{{end}}</tbody></table></div>
+{{else}}<div class="table-scroll" tabindex="0" role="region" aria-label="Tabulka"><table class="data"><thead><tr>{{range .Headers}}<th scope="col">{{.}}</th>{{end}}</tr></thead><tbody>{{range .Rows}}<tr>{{range $i, $c := .}}{{if eq $i 0}}<th scope="row">{{$c}}</th>{{else}}<td>{{$c}}</td>{{end}}{{end}}</tr>{{end}}</tbody></table></div>
 {{end}}{{end}}</article>`))
 
 func (d docModel) html() (string, error) {
