@@ -559,3 +559,60 @@ func TestMinutesPDFText(t *testing.T) {
 		}
 	}
 }
+
+// Cancelling an invited meeting tells the members with a CANCEL entry, and
+// the retention job erases the names of old registrations and guests.
+func TestCancellationAndRetention(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		l := catalog(t)
+		m := *f.meeting
+		m.Capacity = 5
+		f.svc.UpdateMeeting(ctx(), m.ID, m)
+		reg, err := f.svc.Register(ctx(), group.Registration{MeetingID: m.ID, Name: "Anna Malá", Email: "anna@example.cz", Kind: group.RegCarer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.RecordAttendance(ctx(), m.ID, nil, []group.Guest{{Name: "Host Hostovský"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SendInvitations(ctx(), m.ID, l); err != nil {
+			t.Fatal(err)
+		}
+		f.mail.Reset()
+		cm, err := f.svc.SetMeetingState(ctx(), m.ID, group.StateCancelled)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := f.svc.NotifyCancelled(ctx(), cm, l); err != nil || n != 10 {
+			t.Fatalf("cancellation notices %d %v", n, err)
+		}
+		msg := f.mail.Messages()[0]
+		if !strings.HasPrefix(msg.Subject, "Zrušeno: PS-SEN") || !strings.Contains(string(msg.Attachments[0].Data), "METHOD:CANCEL\r\n") {
+			t.Fatalf("cancellation %q %s", msg.Subject, msg.Attachments[0].Data)
+		}
+		if n, err := f.svc.AnonymiseOld(ctx(), now); err != nil || n != 0 {
+			t.Fatalf("anonymised %d before the cutoff (%v)", n, err)
+		}
+		if n, err := f.svc.AnonymiseOld(ctx(), now.AddDate(1, 0, 0)); err != nil || n != 2 {
+			t.Fatalf("anonymised %d, want the registration and the guest (%v)", n, err)
+		}
+		got, _ := f.svc.RegistrationByToken(ctx(), reg.Token)
+		if got.Name != "" || got.Email != "" {
+			t.Fatalf("registration kept %q %q", got.Name, got.Email)
+		}
+	})
+}
+
+// BenchmarkAdoptResolution adopts resolutions one after another (each takes
+// the group's counter row in its transaction).
+func BenchmarkAdoptResolution(b *testing.B) {
+	db := storetest.New(b, "sqlite")
+	f := setup(b, db)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.svc.AdoptResolution(ctx(), group.ResolutionInput{Resolution: group.Resolution{MeetingID: f.meeting.ID, Text: "Usnesení", VotesFor: 7}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

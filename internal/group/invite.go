@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"kpss/internal/apperr"
 	"kpss/internal/audit"
@@ -235,4 +236,64 @@ func (s *Service) notifyPromoted(ctx context.Context, m *Meeting, regs []Registr
 func i18nDate(m *Meeting) string {
 	t := m.StartsAt.In(pragueLoc)
 	return fmt.Sprintf("%d. %d. %d v %s", t.Day(), t.Month(), t.Year(), t.Format("15:04"))
+}
+
+// NotifyCancelled tells the members of an invited meeting that it was
+// cancelled, with a METHOD:CANCEL calendar entry that removes the event.
+func (s *Service) NotifyCancelled(ctx context.Context, m *Meeting, l *i18n.Localizer) (int, error) {
+	if m.State != StateCancelled || m.InvitedAt == nil {
+		return 0, nil
+	}
+	members, err := s.FindMembers(ctx, m.GroupID)
+	if err != nil {
+		return 0, err
+	}
+	var place *Place
+	if m.PlaceID != nil {
+		if place, err = s.FindPlaceByID(ctx, *m.PlaceID); err != nil {
+			return 0, err
+		}
+	}
+	ev := s.Event(m, place, l)
+	sent := 0
+	for _, mem := range ActiveMembers(members, meetingDay(m)) {
+		if mem.Email == "" {
+			continue
+		}
+		msg := mail.Message{To: []string{mem.Email}, Subject: l.T("group.mail.cancel_subject", "Group", m.GroupCode, "When", l.Date(m.StartsAt)),
+			Text:        l.T("group.mail.greeting") + "\n\n" + l.T("group.mail.cancel_text", "Group", m.GroupName, "When", l.DateTime(m.StartsAt)) + "\n\n" + l.T("group.mail.signature") + "\n",
+			Attachments: []mail.Attachment{{Name: "zruseni.ics", ContentType: ical.InvitationContentType(ev), Data: ical.Invitation(ev, "KPSS <kpss@kpss.example>", []string{mem.Email})}}}
+		if err := s.Mail.Send(ctx, msg); err != nil {
+			s.Log.Warn("group: cancellation not sent", "meeting", m.ID, "member", mem.ID, "err", err)
+			continue
+		}
+		sent++
+	}
+	return sent, nil
+}
+
+// AnonymiseOld removes the names and addresses of registered non-members
+// and guests of meetings that ended before cutoff (the retention job); the
+// counts stay for the statistics. It returns how many rows it changed.
+func (s *Service) AnonymiseOld(ctx context.Context, cutoff time.Time) (int64, error) {
+	var n int64
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		r1, err := tx.Exec(ctx, `UPDATE meeting_registrations SET name = '', email = '', updated_at = ? WHERE name <> '' AND meeting_id IN (SELECT id FROM meetings WHERE ends_at < ?)`, s.now(), cutoff.UTC())
+		if err != nil {
+			return err
+		}
+		r2, err := tx.Exec(ctx, `UPDATE meeting_guests SET name = '' WHERE name <> '' AND meeting_id IN (SELECT id FROM meetings WHERE ends_at < ?)`, cutoff.UTC())
+		if err != nil {
+			return err
+		}
+		a, _ := r1.RowsAffected()
+		b, _ := r2.RowsAffected()
+		n = a + b
+		if n == 0 {
+			return nil
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "anonymise", Entity: "group_registration", Summary: cutoff.Format(time.DateOnly),
+			After: map[string]any{"registrations": a, "guests": b}})
+	})
+	return n, err
 }

@@ -247,10 +247,17 @@ func (h *Handler) SetMeetingState(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if _, err := h.Svc.SetMeetingState(r.Context(), id, f.Get("state")); err != nil {
+	m, err := h.Svc.SetMeetingState(r.Context(), id, f.Get("state"))
+	if err != nil {
 		return err
 	}
-	web.Redirect(w, r, "/jednani/"+itoa(id), "flash.saved")
+	flash := "flash.saved"
+	if n, err := h.Svc.NotifyCancelled(r.Context(), m, h.cs()); err != nil {
+		return err
+	} else if n > 0 {
+		flash = "group.flash.cancel_sent"
+	}
+	web.Redirect(w, r, "/jednani/"+itoa(id), flash)
 	return nil
 }
 

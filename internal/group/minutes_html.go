@@ -215,3 +215,21 @@ func (h *Handler) ShowArchive(w http.ResponseWriter, r *http.Request) error {
 	h.R.Render(w, r, http.StatusOK, "group/archive", p)
 	return nil
 }
+
+// ShowPublicGroups lists the groups with a public archive (anyone).
+func (h *Handler) ShowPublicGroups(w http.ResponseWriter, r *http.Request) error {
+	groups, err := h.Svc.FindGroups(r.Context(), false)
+	if err != nil {
+		return err
+	}
+	var pub []Group
+	for _, g := range groups {
+		if g.PublicMinutes {
+			pub = append(pub, g)
+		}
+	}
+	p := h.R.Page(r, "group.public.title")
+	p.Data = map[string]any{"Groups": pub}
+	h.R.Render(w, r, http.StatusOK, "group/public", p)
+	return nil
+}

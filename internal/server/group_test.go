@@ -146,6 +146,9 @@ func TestGroupObjectPermissions(t *testing.T) {
 		{nil, "GET", fmt.Sprintf("/skupiny/%d/zapisy", g.sen), 200},
 		{nil, "GET", fmt.Sprintf("/skupiny/%d/zapisy", g.rd), 303},
 		{nil, "GET", fmt.Sprintf("/skupiny/%d/kalendar.ics", g.sen), 200},
+		{nil, "GET", fmt.Sprintf("/skupiny/%d/kalendar.ics", g.rd), 303},
+		{nil, "GET", "/zapisy", 200},
+		{nil, "GET", "/jednani/kalendar.ics", 200},
 	}
 	for _, c := range cases {
 		var form url.Values
@@ -271,5 +274,78 @@ func TestGroupStats(t *testing.T) {
 	}
 	if rec := e.do("GET", "/skupiny/statistiky", nil, e.session("clen")); rec.Code != http.StatusForbidden {
 		t.Errorf("member sees the statistics: %d", rec.Code)
+	}
+}
+
+// Pages of the module load with a fixed number of queries, whatever the
+// size of the group or the number of its meetings (no N+1).
+func TestGroupPagesQueryCount(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	g := e.groupIDs()
+	c := e.session("koordinator")
+	count := func(path string) int64 {
+		e.do("GET", path, nil, c) // warm the caches
+		before := e.db.QueryCount()
+		if rec := e.do("GET", path, nil, c); rec.Code != 200 {
+			t.Fatalf("%s: %d", path, rec.Code)
+		}
+		return e.db.QueryCount() - before
+	}
+	var held int64
+	e.db.QueryRow(context.Background(), `SELECT id FROM meetings WHERE group_id = ? AND state = 'held' ORDER BY starts_at DESC LIMIT 1`, g.ozp).Scan(&held)
+	pairs := [][2]string{
+		{fmt.Sprintf("/jednani/%d", g.senMeeting), fmt.Sprintf("/jednani/%d", held)},
+		{fmt.Sprintf("/skupiny/%d", g.sen), fmt.Sprintf("/skupiny/%d", g.rd)},
+		{fmt.Sprintf("/skupiny/%d/ukoly", g.sen), fmt.Sprintf("/skupiny/%d/ukoly", g.ozp)},
+		{"/skupiny/statistiky?rok=2026", "/skupiny/statistiky?rok=2027"},
+		{"/jednani?rok=2026", "/jednani?rok=2028"},
+	}
+	for _, p := range pairs {
+		// Names of assignees are looked up once per kind (person,
+		// organisation, department) present on the page, so counts may
+		// differ by those few lookups, never by the number of rows.
+		a, b := count(p[0]), count(p[1])
+		if a > 25 || b > 25 || a-b > 3 || b-a > 3 {
+			t.Errorf("%s takes %d queries, %s %d: the count depends on the data", p[0], a, p[1], b)
+		}
+		t.Logf("%s: %d queries", p[0], a)
+	}
+}
+
+// BenchmarkMeetingPage renders a held meeting's page (agenda, attendance
+// with quorum, resolutions) as the coordinator.
+func BenchmarkMeetingPage(b *testing.B) {
+	e := newTestEnv(b, "sqlite")
+	g := e.groupIDs()
+	c := e.session("koordinator")
+	path := fmt.Sprintf("/jednani/%d", g.senMeeting)
+	before := e.db.QueryCount()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if rec := e.do("GET", path, nil, c); rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+	b.ReportMetric(float64(e.db.QueryCount()-before)/float64(b.N), "queries/op")
+}
+
+// BenchmarkMinutesPDF builds the PDF of a meeting's minutes.
+func BenchmarkMinutesPDF(b *testing.B) {
+	e := newTestEnv(b, "sqlite")
+	g := e.groupIDs()
+	c := e.session("koordinator")
+	path := fmt.Sprintf("/jednani/%d/zapis.pdf", g.senMeeting)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if rec := e.do("GET", path, nil, c); rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
+
+// BenchmarkDemoLoad loads the demo region (all modules) into a fresh database.
+func BenchmarkDemoLoad(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		newTestEnv(b, "sqlite")
 	}
 }

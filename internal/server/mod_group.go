@@ -22,6 +22,11 @@ func init() {
 				return nil, err
 			}
 			env.AddJob(Job{Name: "group-overdue-tasks", Every: 6 * time.Hour, Run: func(ctx context.Context) error { return svc.SyncAllOverdue(ctx) }})
+			// Names of registered non-members and guests are kept for a year after the meeting.
+			env.AddJob(Job{Name: "group-retention", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+				_, err := svc.AnonymiseOld(ctx, env.Now().AddDate(-1, 0, 0))
+				return err
+			}})
 			return &group.Module{Svc: svc, H: h, P: group.NewPolicies(svc)}, nil
 		},
 		Routes:  groupRoutes,
@@ -54,6 +59,7 @@ func groupRoutes(v any) []Route {
 		{"GET /skupiny/{id}/usneseni", &p.GroupView, h.ShowGroupResolutions, false},
 		{"GET /skupiny/{id}/ukoly", &p.GroupView, h.ShowGroupTasks, false},
 		{"GET /skupiny/{id}/zapisy", &p.GroupPublic, h.ShowArchive, false},
+		{"GET /zapisy", public, h.ShowPublicGroups, false},
 		{"GET /skupiny/{id}/kalendar.ics", &p.GroupPublic, h.GroupFeed, false},
 
 		{"GET /skupiny/statistiky", staff, h.ShowStats, false},
