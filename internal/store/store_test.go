@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"testing"
@@ -131,5 +132,20 @@ func TestConcurrentWritersOnSQLite(t *testing.T) {
 	db.QueryRow(ctx, `SELECT COUNT(*) FROM target_groups`).Scan(&n)
 	if n != 40 {
 		t.Errorf("rows = %d, want 40", n)
+	}
+}
+
+func TestDateJSON(t *testing.T) {
+	type x struct {
+		Due  store.Date `json:"due"`
+		None store.Date `json:"none"`
+	}
+	b, err := json.Marshal(x{Due: store.NewDate(2026, 3, 1)})
+	if err != nil || string(b) != `{"due":"2026-03-01","none":null}` {
+		t.Fatalf("json = %s, %v", b, err)
+	}
+	var back x
+	if err := json.Unmarshal(b, &back); err != nil || back.Due.String() != "2026-03-01" || !back.None.IsZero() {
+		t.Fatalf("round trip = %+v, %v", back, err)
 	}
 }

@@ -29,6 +29,32 @@ func (d Date) String() string {
 	return d.Format(time.DateOnly)
 }
 
+// MarshalJSON writes "2026-03-01", or null for the zero Date.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + d.Format(time.DateOnly) + `"`), nil
+}
+
+// UnmarshalJSON reads "2026-03-01" or null.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if s == "null" || s == `""` {
+		*d = Date{}
+		return nil
+	}
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return fmt.Errorf("store: date %s is not a string", s)
+	}
+	t, err := time.Parse(time.DateOnly, s[1:len(s)-1])
+	if err != nil {
+		return err
+	}
+	*d = Date{t}
+	return nil
+}
+
 // Value stores the date as text, which both engines accept for DATE/TEXT columns.
 func (d Date) Value() (driver.Value, error) {
 	if d.IsZero() {

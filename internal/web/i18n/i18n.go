@@ -235,6 +235,10 @@ func (l *Localizer) Date(t any) string {
 	if !ok {
 		return ""
 	}
+	// A moment (not a bare date at UTC midnight) is shown in Prague.
+	if h, m, sec := tt.UTC().Clock(); h != 0 || m != 0 || sec != 0 || tt.Nanosecond() != 0 {
+		tt = tt.In(Prague)
+	}
 	if l.Lang == "cs" {
 		return fmt.Sprintf("%d.\u00a0%d.\u00a0%d", tt.Day(), tt.Month(), tt.Year())
 	}
@@ -280,11 +284,17 @@ func fill(s string, l *Localizer, args []any) string {
 	pairs := make([]string, 0, len(args))
 	for i := 0; i+1 < len(args); i += 2 {
 		v := args[i+1]
+		// Group thousands from five digits on: a year or "1500 Kč" reads
+		// better without a space.
 		switch n := v.(type) {
 		case int:
-			v = czech.FormatInt(l.Lang, int64(n))
+			if n >= 10000 || n <= -10000 {
+				v = czech.FormatInt(l.Lang, int64(n))
+			}
 		case int64:
-			v = czech.FormatInt(l.Lang, n)
+			if n >= 10000 || n <= -10000 {
+				v = czech.FormatInt(l.Lang, n)
+			}
 		}
 		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(v))
 	}

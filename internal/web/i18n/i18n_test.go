@@ -46,3 +46,21 @@ func TestPluralsNumbersAndDates(t *testing.T) {
 		t.Error("Accept-Language matching is off")
 	}
 }
+
+func TestYearsAndMoments(t *testing.T) {
+	c := NewCatalog()
+	fs := fstest.MapFS{
+		"m/cs.json": {Data: []byte(`{"y": "Plán na rok {Y}, {P} obyvatel"}`)},
+		"m/en.json": {Data: []byte(`{"y": "Plan for {Y}, {P} people"}`)},
+	}
+	if err := c.Load(fs, "m"); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.For("cs").T("y", "Y", 2026, "P", 17400); got != "Plán na rok 2026, 17\u00a0400 obyvatel" {
+		t.Errorf("T = %q", got)
+	}
+	// 23:30 UTC on 31 Dec is already 1 Jan in Prague.
+	if got := c.For("cs").Date(time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)); got != "1.\u00a01.\u00a02027" {
+		t.Errorf("Date of a moment = %q, want the Prague date", got)
+	}
+}
