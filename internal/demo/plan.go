@@ -252,7 +252,7 @@ func loadPlan(ctx context.Context, d Deps, ids *IDs) error {
 	for _, year := range []int{2024, 2025} {
 		at := time.Date(year+1, time.March, 10, 9, 0, 0, 0, time.UTC)
 		svc.Now = func() time.Time { return at }
-		r, err := svc.OpenRound(ctx, plan.Round{Year: year, Deadline: store.NewDate(year+1, time.March, 31)})
+		r, err := svc.OpenRound(ctx, plan.Round{Year: year, Deadline: plan.MakeDate(year+1, time.March, 31)})
 		if err != nil {
 			return fmt.Errorf("round %d: %w", year, err)
 		}

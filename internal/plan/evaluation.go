@@ -215,7 +215,7 @@ func (s *Service) Series(ctx context.Context, measures []Measure) (map[int64]map
 		years = append(years, rounds[i].Year)
 	}
 	out := map[int64]map[int]float64{}
-	reps, err := s.reportsByYear(ctx, rounds)
+	reps, pending, err := s.reportsByYear(ctx, rounds)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -224,7 +224,7 @@ func (s *Service) Series(ctx context.Context, measures []Measure) (map[int64]map
 		return nil, nil, err
 	}
 	for _, y := range years {
-		for id, v := range valuesFor(measures, reps[y], manual, y) {
+		for id, v := range valuesFor(measures, reps[y], pending[y], manual, y) {
 			if out[id] == nil {
 				out[id] = map[int]float64{}
 			}
@@ -245,7 +245,7 @@ func (s *Service) computeValuesYears(ctx context.Context, measures []Measure, _ 
 			rounds = append(rounds, r)
 		}
 	}
-	reps, err := s.reportsByYear(ctx, rounds)
+	reps, pending, err := s.reportsByYear(ctx, rounds)
 	if err != nil {
 		return nil, err
 	}
@@ -253,14 +253,16 @@ func (s *Service) computeValuesYears(ctx context.Context, measures []Measure, _ 
 	if err != nil {
 		return nil, err
 	}
-	return valuesFor(measures, reps[year], manual, year), nil
+	return valuesFor(measures, reps[year], pending[year], manual, year), nil
 }
 
-// reportsByYear loads the submitted reports of rounds: year → service → data.
-func (s *Service) reportsByYear(ctx context.Context, rounds []Round) (map[int]map[int64]ReportData, error) {
+// reportsByYear loads the submitted reports of rounds (year → service →
+// data) and the services whose report is not submitted yet (year → service).
+func (s *Service) reportsByYear(ctx context.Context, rounds []Round) (map[int]map[int64]ReportData, map[int]map[int64]bool, error) {
 	out := map[int]map[int64]ReportData{}
+	pending := map[int]map[int64]bool{}
 	if len(rounds) == 0 {
-		return out, nil
+		return out, pending, nil
 	}
 	yearOf := map[int64]int{}
 	var ids []int64
@@ -270,19 +272,23 @@ func (s *Service) reportsByYear(ctx context.Context, rounds []Round) (map[int]ma
 	}
 	reps, err := findReports(ctx, s.DB, ReportFilter{RoundIDs: ids})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, rep := range reps {
+		y := yearOf[rep.RoundID]
 		if rep.State != ReportSubmitted {
+			if pending[y] == nil {
+				pending[y] = map[int64]bool{}
+			}
+			pending[y][rep.ServiceID] = true
 			continue
 		}
-		y := yearOf[rep.RoundID]
 		if out[y] == nil {
 			out[y] = map[int64]ReportData{}
 		}
 		out[y][rep.ServiceID] = rep.Data
 	}
-	return out, nil
+	return out, pending, nil
 }
 
 func (s *Service) manualValues(ctx context.Context, measures []Measure) (map[int64]map[int]float64, error) {
@@ -309,8 +315,10 @@ func (s *Service) manualValues(ctx context.Context, measures []Measure) (map[int
 }
 
 // valuesFor computes the indicator values of one year from that year's
-// submitted reports (service → data) and the manual values.
-func valuesFor(measures []Measure, reps map[int64]ReportData, manual map[int64]map[int]float64, year int) map[int64]float64 {
+// submitted reports (service → data) and the manual values. A computed
+// value waits until every linked service's report of the round is in, so
+// that a half-finished round does not show a misleading sum.
+func valuesFor(measures []Measure, reps map[int64]ReportData, pending map[int64]bool, manual map[int64]map[int]float64, year int) map[int64]float64 {
 	out := map[int64]float64{}
 	for _, m := range measures {
 		for _, ind := range m.Indicators {
@@ -323,6 +331,10 @@ func valuesFor(measures []Measure, reps map[int64]ReportData, manual map[int64]m
 				var sum float64
 				found := false
 				for _, sid := range m.ServiceIDs {
+					if pending[sid] {
+						found = false
+						break
+					}
 					if d, ok := reps[sid]; ok {
 						sum += d.Metric(ind.Metric)
 						found = true

@@ -46,14 +46,44 @@ const (
 
 // Round (monitorovací kolo) collects the providers' reports on one year.
 type Round struct {
-	ID        int64      `json:"id"`
-	Name      string     `json:"name"`
-	Year      int        `json:"year"`
-	Deadline  store.Date `json:"deadline"`
-	State     string     `json:"state"`
-	Note      string     `json:"note"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Year      int       `json:"year"`
+	Deadline  JSONDate  `json:"deadline"`
+	State     string    `json:"state"`
+	Note      string    `json:"note"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// JSONDate is a calendar date that the API writes as "YYYY-MM-DD" (the
+// store's Date would marshal as a time.Time).
+type JSONDate struct{ store.Date }
+
+// MakeDate returns the date y-m-d.
+func MakeDate(y int, m time.Month, d int) JSONDate { return JSONDate{store.NewDate(y, m, d)} }
+
+// MarshalJSON writes the date as "YYYY-MM-DD" (null when zero).
+func (d JSONDate) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + d.Format(time.DateOnly) + `"`), nil
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD".
+func (d *JSONDate) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "" || s == "null" {
+		*d = JSONDate{}
+		return nil
+	}
+	v, err := store.ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = JSONDate{v}
+	return nil
 }
 
 // Validate checks a round.

@@ -80,7 +80,7 @@ func (h *Handler) OpenRound(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			fields.Add("deadline", "plan.err.date")
 		}
-		rd.Deadline = d
+		rd.Deadline = JSONDate{d}
 	}
 	check := rd
 	var saved *Round
@@ -128,7 +128,7 @@ func (h *Handler) ShowRound(w http.ResponseWriter, r *http.Request) error {
 	now := h.Svc.Now()
 	late := map[int64]bool{}
 	for _, rep := range reps {
-		late[rep.ID] = rep.Late(rd.Deadline, now)
+		late[rep.ID] = rep.Late(rd.Deadline.Date, now)
 	}
 	p := h.page(r, "plan.round.title", "Name", rd.Name).Crumb("/monitoring", h.t(r, "plan.monitoring.title"))
 	p.Wide = true

@@ -351,7 +351,7 @@ func RoundCompleteness(r Round, reps []Report, orgNames map[int64]string, now ti
 		default:
 			c.Draft++
 		}
-		if rep.Late(r.Deadline, now) {
+		if rep.Late(r.Deadline.Date, now) {
 			c.Late++
 			o.Late = true
 		}
@@ -477,7 +477,7 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 	}
 	sent := 0
 	for _, r := range rounds {
-		kind := reminderKind(r.Deadline, today)
+		kind := reminderKind(r.Deadline.Date, today)
 		if r.State != RoundOpen || kind == "" {
 			continue
 		}

@@ -14,7 +14,6 @@ import (
 	"kpss/internal/auth"
 	"kpss/internal/mail"
 	"kpss/internal/plan"
-	"kpss/internal/store"
 	"kpss/internal/storetest"
 )
 
@@ -59,7 +58,7 @@ func planIDs(t *testing.T, e *testEnv) (svc map[string]int64, measure map[string
 
 func openRound2026(t *testing.T, e *testEnv) *plan.Round {
 	t.Helper()
-	r, err := planSvc(e).OpenRound(e.asUser("koordinator"), plan.Round{Year: 2026, Deadline: store.NewDate(2027, time.March, 31)})
+	r, err := planSvc(e).OpenRound(e.asUser("koordinator"), plan.Round{Year: 2026, Deadline: plan.MakeDate(2027, time.March, 31)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +118,7 @@ func TestRoundIsPrefilledFromThePreviousRound(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r27, err := planSvc(e).OpenRound(ctx, plan.Round{Year: 2027, Deadline: store.NewDate(2028, time.March, 31)})
+			r27, err := planSvc(e).OpenRound(ctx, plan.Round{Year: 2027, Deadline: plan.MakeDate(2028, time.March, 31)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -361,7 +360,15 @@ func TestComputedIndicatorValues(t *testing.T) {
 				t.Fatal(err)
 			}
 			v26, _ := s.ComputeValues(ctx, []plan.Measure{*m}, 2026)
-			if v26[byName["Hodiny péče o víkendech a svátcích"]] != 2450 || v26[byName["Klienti pečovatelské služby"]] != 140 {
+			if _, ok := v26[byName["Klienti pečovatelské služby"]]; ok || v26[byName["Hodiny péče o víkendech a svátcích"]] != 2450 {
+				t.Fatalf("2026 values with SENIOR's report missing = %v", v26)
+			}
+			senior := reportOf(t, e, r.ID, svcIDs["Pečovatelská služba SENIOR"])
+			if _, err := s.SaveReport(e.asUser("koordinator"), senior.ID, plan.ReportData{}, plan.ActionConfirm); err != nil {
+				t.Fatal(err)
+			}
+			v26, _ = s.ComputeValues(ctx, []plan.Measure{*m}, 2026)
+			if v26[byName["Klienti pečovatelské služby"]] != 226 {
 				t.Fatalf("2026 values = %v", v26)
 			}
 			// The evaluation keeps the values computed when it was proposed.
@@ -369,7 +376,7 @@ func TestComputedIndicatorValues(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ev.Values[fmt.Sprint(byName["Klienti pečovatelské služby"])] != 140 || ev.ProposedBy != "Josef Kratochvíl" || ev.Approved {
+			if ev.Values[fmt.Sprint(byName["Klienti pečovatelské služby"])] != 226 || ev.ProposedBy != "Josef Kratochvíl" || ev.Approved {
 				t.Fatalf("evaluation = %+v", ev)
 			}
 			ap, err := s.ApproveEvaluation(e.asUser("ridici"), ev.ID, "usnesení ŘS č. 9/2026")
