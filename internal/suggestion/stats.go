@@ -3,6 +3,7 @@ package suggestion
 import (
 	"context"
 	"fmt"
+	"kpss/internal/czech"
 	"sort"
 	"strings"
 	"time"
@@ -278,7 +279,7 @@ func (s *Service) sendDigests(ctx context.Context) (int, error) {
 			continue
 		}
 		var b strings.Builder
-		fmt.Fprintf(&b, "Dobrý den,\n\nodbor %s má po termínu %d podnětů:\n\n", d.Name, len(list))
+		fmt.Fprintf(&b, "Dobrý den,\n\n%s: %s po termínu:\n\n", d.Name, podnetyCount(len(list)))
 		for _, x := range list {
 			fmt.Fprintf(&b, "- %s (termín %s, po termínu %d dní): %s\n  %s/podnety/%d\n", x.Code, czDate(x.DueDate.Time()), int(today.Sub(x.DueDate.Time()).Hours()/24), x.Title(), s.BaseURL, x.ID)
 		}
@@ -287,4 +288,15 @@ func (s *Service) sendDigests(ctx context.Context) (int, error) {
 		sent++
 	}
 	return sent, nil
+}
+
+// podnetyCount says "1 podnět", "2 podněty", "5 podnětů" (Czech plural).
+func podnetyCount(n int) string {
+	switch czech.PluralCategory("cs", int64(n)) {
+	case "one":
+		return fmt.Sprintf("%d podnět", n)
+	case "few":
+		return fmt.Sprintf("%d podněty", n)
+	}
+	return fmt.Sprintf("%d podnětů", n)
 }
