@@ -24,7 +24,6 @@ import (
 	"kpss/internal/config"
 	"kpss/internal/demo"
 	"kpss/internal/mail"
-	"kpss/internal/partner"
 	"kpss/internal/server"
 	"kpss/internal/store"
 )
@@ -164,8 +163,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		return err
 	}
 	if cfg.Demo {
-		alog := audit.New()
-		res, err := demo.Load(ctx, demo.Deps{DB: db, Auth: srv.Auth(), Partners: partner.NewService(db, alog, time.Now), Now: time.Now}, cfg.DemoPassword)
+		env := srv.Env()
+		res, err := demo.Load(ctx, demo.Deps{DB: db, Auth: srv.Auth(), Partners: env.Partners, Now: env.Now, Audit: env.Audit}, cfg.DemoPassword)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -322,13 +323,12 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 		return nil, apperr.New(apperr.Unauthorized, "err.signin_required")
 	}
 	h := hashToken(token)
-	var (
-		userID            int64
-		created, lastSeen time.Time
-	)
-	err := s.DB.QueryRow(ctx, `SELECT user_id, created_at, last_seen_at FROM sessions WHERE id_hash = ?`, h).Scan(&userID, &created, &lastSeen)
+	// One query for the session and its account: this runs on every page.
+	var created, lastSeen time.Time
+	u, err := scanUser(sessionRow{s.DB.QueryRow(ctx, `SELECT `+prefixed("u.", userCols)+`, s.created_at, s.last_seen_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, h), &created, &lastSeen})
 	if err != nil {
-		if errors.Is(store.MapError(err), store.ErrNotFound) {
+		if apperr.CodeOf(err) == apperr.NotFound {
 			return nil, apperr.New(apperr.Unauthorized, "err.session_expired")
 		}
 		return nil, err
@@ -337,10 +337,6 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 	if now.Sub(lastSeen) > s.IdleTimeout || now.Sub(created) > s.MaxAge {
 		s.DB.Exec(ctx, `DELETE FROM sessions WHERE id_hash = ?`, h)
 		return nil, apperr.New(apperr.Unauthorized, "err.session_expired")
-	}
-	u, err := s.FindUserByID(ctx, userID)
-	if err != nil {
-		return nil, err
 	}
 	if !u.Active {
 		return nil, apperr.New(apperr.Unauthorized, "err.session_expired")
@@ -380,16 +376,12 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string) (s
 
 // TokenUser returns the active user of an API token.
 func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
-	var userID int64
-	err := s.DB.QueryRow(ctx, `SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`, hashToken(token)).Scan(&userID)
+	u, err := scanUser(s.DB.QueryRow(ctx, `SELECT `+prefixed("u.", userCols)+`
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL`, hashToken(token)))
 	if err != nil {
-		if errors.Is(store.MapError(err), store.ErrNotFound) {
+		if apperr.CodeOf(err) == apperr.NotFound {
 			return nil, apperr.New(apperr.Unauthorized, "err.bad_token")
 		}
-		return nil, err
-	}
-	u, err := s.FindUserByID(ctx, userID)
-	if err != nil {
 		return nil, err
 	}
 	if !u.Active {
@@ -412,4 +404,23 @@ func newToken() string {
 func hashToken(t string) string {
 	h := sha256.Sum256([]byte(t))
 	return hex.EncodeToString(h[:])
+}
+
+// sessionRow scans a user row followed by the session's two times.
+type sessionRow struct {
+	row               *sql.Row
+	created, lastSeen *time.Time
+}
+
+func (r sessionRow) Scan(dest ...any) error {
+	return r.row.Scan(append(dest, r.created, r.lastSeen)...)
+}
+
+// prefixed qualifies each column of a comma-separated list with p.
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
 }

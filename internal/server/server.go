@@ -5,7 +5,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -281,7 +280,8 @@ func (s *Server) menu(r *http.Request) []web.NavItem {
 	return out
 }
 
-// siteName is the region's name for the header, cached briefly.
+// siteName is the region's name for the header (one indexed row; not cached,
+// so a renamed region shows at once in every process).
 func (s *Server) siteName(ctx context.Context) string {
 	var name string
 	if err := s.db.QueryRow(ctx, `SELECT name FROM region WHERE id = 1`).Scan(&name); err != nil || name == "" {
@@ -334,6 +334,3 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 }
-
-// ErrNoRegion is returned by Ready before the first setup.
-var ErrNoRegion = errors.New("server: the region is not set up")
