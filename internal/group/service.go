@@ -45,6 +45,8 @@ type Service struct {
 	// Seams to the modules above: nil until they plug in.
 	Suggestions RefSource
 	Measures    RefSource
+	// The project window ProjectActual counts in (zero: open end).
+	ProjectFrom, ProjectTo store.Date
 }
 
 // NewService returns the groups service.

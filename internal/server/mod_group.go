@@ -2,10 +2,12 @@ package server
 
 import (
 	"context"
+	"os"
 	"time"
 
 	"kpss/internal/auth"
 	"kpss/internal/group"
+	"kpss/internal/store"
 )
 
 // The working groups and the steering group: members, meeting plans,
@@ -17,6 +19,10 @@ func init() {
 		Init: func(env *Env) (any, error) {
 			svc := group.NewService(env.DB, env.Audit, env.Now, env.Partners)
 			svc.Mail, svc.Log, svc.BaseURL = env.Mail, env.Log, env.BaseURL
+			// The project window the plan's indicators count meetings in
+			// (KPSS_PROJECT_FROM / KPSS_PROJECT_TO, YYYY-MM-DD; open when unset).
+			svc.ProjectFrom, _ = store.ParseDate(os.Getenv("KPSS_PROJECT_FROM"))
+			svc.ProjectTo, _ = store.ParseDate(os.Getenv("KPSS_PROJECT_TO"))
 			h, err := group.NewHandler(svc, env.R, env.API, env.PartnerH)
 			if err != nil {
 				return nil, err
