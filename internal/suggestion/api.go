@@ -107,6 +107,7 @@ type apiChange struct {
 	InternalNote string `json:"internal_note"`
 	RedirectTo   string `json:"redirect_to"`
 	PlanRef      string `json:"plan_ref"`
+	PlanMeasure  int64  `json:"plan_measure_id"`
 	DuplicateOf  string `json:"duplicate_of"`
 }
 

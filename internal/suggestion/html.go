@@ -222,7 +222,8 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := Input{Text: f.Values.Get("text"), CategoryID: int64Of(f.Get("category_id")), MunicipalityID: int64Of(f.Get("municipality_id")),
 		TargetGroupID: f.Int64Ptr("target_group_id"), Address: f.Get("address"), LocationPrivate: f.Bool("location_private"),
-		ContactName: f.Get("contact_name"), ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone"), Consent: f.Bool("consent")}
+		ContactName: f.Get("contact_name"), ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone"), Consent: f.Bool("consent"),
+		Lang: web.LangFrom(r.Context())}
 	in.Lat, in.Lng = floatPtr(f.Get("lat")), floatPtr(f.Get("lng"))
 	photo, perr := readPhoto(r)
 	if perr != nil {
@@ -319,9 +320,17 @@ func (h *Handler) ShowTracking(w http.ResponseWriter, r *http.Request) error {
 			dupCode = d.Code
 		}
 	}
+	measure, err := h.Svc.MeasureOf(r.Context(), x)
+	if err != nil {
+		return err
+	}
+	trace, err := h.Svc.PublicTrace(r.Context(), x.ID)
+	if err != nil {
+		return err
+	}
 	p := h.R.Page(r, "suggestion.track.title", "Code", x.Code).Crumb("/podnet", h.R.Localizer(r).T("suggestion.submit.title"))
 	p.NoIndex = true
-	p.Data = map[string]any{"S": Public(x), "Events": evs, "N": n, "DupCode": dupCode}
+	p.Data = map[string]any{"S": Public(x), "Events": evs, "N": n, "DupCode": dupCode, "Measure": measure, "Trace": trace}
 	h.R.Render(w, r, http.StatusOK, "suggestion/track", p)
 	return nil
 }
@@ -464,8 +473,26 @@ func (h *Handler) renderDetail(w http.ResponseWriter, r *http.Request, f *web.Fo
 	if x.DuplicateOf != nil {
 		dup, _ = findSuggestion(ctx, h.Svc.DB, "s.id = ?", *x.DuplicateOf)
 	}
+	measure, err := h.Svc.MeasureOf(ctx, x)
+	if err != nil {
+		return err
+	}
+	var measures []web.Option
+	if u.IsStaff() {
+		ms, err := h.Svc.CurrentMeasures(ctx)
+		if err != nil {
+			return err
+		}
+		if len(ms) > 0 {
+			measures = append(measures, web.Option{Value: "", Label: p.L.T("form.none")})
+			for _, m := range ms {
+				measures = append(measures, web.Option{Value: itoa(m.ID), Label: m.Label()})
+			}
+		}
+	}
 	p.Data = map[string]any{"S": x, "Events": evs, "Trace": trace, "N": n, "Staff": u.IsStaff(), "Actions": actions,
-		"Departments": departmentOptions(p, n, "form.none"), "Overdue": x.Overdue(h.Svc.Today()), "Dup": dup}
+		"Departments": departmentOptions(p, n, "form.none"), "Overdue": x.Overdue(h.Svc.Today()), "Dup": dup,
+		"Measure": measure, "Measures": measures}
 	h.R.Render(w, r, status, "suggestion/detail", p)
 	return nil
 }
@@ -487,7 +514,7 @@ func (h *Handler) ShowPhoto(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var changeFields = []string{"action", "public_note", "internal_note", "redirect_to", "plan_ref", "duplicate_of"}
+var changeFields = []string{"action", "public_note", "internal_note", "redirect_to", "plan_ref", "plan_measure_id", "duplicate_of"}
 
 // ChangeState applies the state form of the detail page.
 func (h *Handler) ChangeState(w http.ResponseWriter, r *http.Request) error {
@@ -500,7 +527,7 @@ func (h *Handler) ChangeState(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := Change{Action: Action(f.Get("action")), PublicNote: f.Values.Get("public_note"), InternalNote: f.Values.Get("internal_note"),
-		RedirectTo: f.Get("redirect_to"), PlanRef: f.Get("plan_ref"), DuplicateOf: f.Get("duplicate_of")}
+		RedirectTo: f.Get("redirect_to"), PlanRef: f.Get("plan_ref"), PlanMeasure: int64Of(f.Get("plan_measure_id")), DuplicateOf: f.Get("duplicate_of")}
 	if _, err := h.Svc.Transition(r.Context(), id, c); err != nil {
 		if apperr.CodeOf(err) != apperr.NotFound && f.SetError(h.R.Localizer(r), err, changeFields...) {
 			return h.renderDetail(w, r, f, http.StatusUnprocessableEntity)

@@ -35,6 +35,7 @@ type Service struct {
 	BaseURL  string      // for links in e-mails, e.g. https://kpss.otrokovice.cz
 	Log      *slog.Logger
 	tracer   Tracer
+	plan     PlanMeasures
 }
 
 // NewService returns the service; mail may be nil.
@@ -55,6 +56,22 @@ func (s *Service) Trace(ctx context.Context, id int64) ([]TraceStep, error) {
 		return nil, nil
 	}
 	return s.tracer.Trace(ctx, id)
+}
+
+// PublicTrace is the part of the trace the public tracking page shows: the
+// meetings and resolutions, not the tasks (nor their notes).
+func (s *Service) PublicTrace(ctx context.Context, id int64) ([]TraceStep, error) {
+	all, err := s.Trace(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []TraceStep
+	for _, t := range all {
+		if t.PublicStep() {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
@@ -220,7 +237,7 @@ func (s *Service) create(ctx context.Context, in Input) (*Suggestion, error) {
 	now := s.now()
 	x := Suggestion{Code: NewCode(), Text: in.Text, CategoryID: in.CategoryID, MunicipalityID: in.MunicipalityID, TargetGroupID: in.TargetGroupID,
 		Address: in.Address, Lat: in.Lat, Lng: in.Lng, LocationPrivate: in.LocationPrivate, Source: in.Source, State: StateNew,
-		ContactName: in.ContactName, ContactEmail: in.ContactEmail, ContactPhone: in.ContactPhone, HasPhoto: photo != nil,
+		ContactName: in.ContactName, ContactEmail: in.ContactEmail, ContactPhone: in.ContactPhone, HasPhoto: photo != nil, Lang: langOf(in.Lang),
 		ReceivedAt: now, CreatedAt: now, UpdatedAt: now}
 	if !in.ReceivedAt.IsZero() {
 		if in.ReceivedAt.After(now) {
@@ -495,6 +512,11 @@ func (s *Service) Transition(ctx context.Context, id int64, c Change) (*Suggesti
 	if StaffOnly(c.Action) && !isStaff(ctx) {
 		return nil, apperr.New(apperr.Forbidden, "suggestion.err.staff_only")
 	}
+	if c.Action == ActRefer {
+		if err := s.referTo(ctx, &c); err != nil {
+			return nil, err
+		}
+	}
 	var target *Suggestion
 	before, after, err := s.mutate(ctx, id, "transition:"+string(c.Action), func(tx *store.Tx, x *Suggestion) error {
 		to, ok := Allowed(x.State, c.Action)
@@ -514,6 +536,11 @@ func (s *Service) Transition(ctx context.Context, id int64, c Change) (*Suggesti
 			x.PublicNote, x.RedirectTo = c.PublicNote, c.RedirectTo
 		case ActRefer:
 			x.PlanRef = c.PlanRef
+			x.PlanMeasureID = nil
+			if c.PlanMeasure > 0 {
+				m := c.PlanMeasure
+				x.PlanMeasureID = &m
+			}
 			x.PublicNote = c.PublicNote
 		case ActDuplicate:
 			t, err := s.resolveRef(ctx, tx, c.DuplicateOf)
@@ -538,6 +565,7 @@ func (s *Service) Transition(ctx context.Context, id int64, c Change) (*Suggesti
 			x.DepartmentID, x.DueDate = nil, Day{}
 		case ActReopen:
 			x.PublicNote, x.RedirectTo, x.DuplicateOf = "", "", nil
+			x.PlanRef, x.PlanMeasureID = "", nil
 		}
 		if to.Open() {
 			x.ClosedAt, x.DaysToClose = nil, nil

@@ -75,14 +75,14 @@ func updateCategory(ctx context.Context, q store.Q, c *Category) error {
 const suggestionCols = `s.id, s.code, s.text, s.category_id, s.municipality_id, s.target_group_id, s.address, s.lat, s.lng, s.location_private,
 	s.source, s.state, s.department_id, s.due_date, s.quick_win, s.duplicate_of, s.public_note, s.redirect_to, s.plan_ref,
 	s.contact_name, s.contact_email, s.contact_phone, s.consent_at, s.has_photo, s.received_at, s.closed_at, s.days_to_close,
-	s.anonymised_at, s.created_at, s.updated_at`
+	s.anonymised_at, s.created_at, s.updated_at, s.plan_measure_id, s.lang`
 
 func scanSuggestion(r scanner) (Suggestion, error) {
 	var s Suggestion
 	err := r.Scan(&s.ID, &s.Code, &s.Text, &s.CategoryID, &s.MunicipalityID, &s.TargetGroupID, &s.Address, &s.Lat, &s.Lng, &s.LocationPrivate,
 		&s.Source, &s.State, &s.DepartmentID, &s.DueDate, &s.QuickWin, &s.DuplicateOf, &s.PublicNote, &s.RedirectTo, &s.PlanRef,
 		&s.ContactName, &s.ContactEmail, &s.ContactPhone, &s.ConsentAt, &s.HasPhoto, &s.ReceivedAt, &s.ClosedAt, &s.DaysToClose,
-		&s.AnonymisedAt, &s.CreatedAt, &s.UpdatedAt)
+		&s.AnonymisedAt, &s.CreatedAt, &s.UpdatedAt, &s.PlanMeasureID, &s.Lang)
 	return s, err
 }
 
@@ -104,12 +104,13 @@ func searchText(s *Suggestion) string {
 func insertSuggestion(ctx context.Context, q store.Q, s *Suggestion) error {
 	id, err := store.InsertID(ctx, q, `INSERT INTO suggestions (code, text, category_id, municipality_id, target_group_id, address, lat, lng, location_private,
 		source, state, department_id, due_date, quick_win, duplicate_of, public_note, redirect_to, plan_ref,
-		contact_name, contact_email, contact_phone, consent_at, has_photo, received_at, closed_at, days_to_close, anonymised_at, search, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		contact_name, contact_email, contact_phone, consent_at, has_photo, received_at, closed_at, days_to_close, anonymised_at, search, created_at, updated_at,
+		plan_measure_id, lang)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.Code, s.Text, s.CategoryID, s.MunicipalityID, s.TargetGroupID, s.Address, s.Lat, s.Lng, s.LocationPrivate,
 		s.Source, s.State, s.DepartmentID, s.DueDate, s.QuickWin, s.DuplicateOf, s.PublicNote, s.RedirectTo, s.PlanRef,
 		s.ContactName, s.ContactEmail, s.ContactPhone, s.ConsentAt, s.HasPhoto, s.ReceivedAt, s.ClosedAt, s.DaysToClose, s.AnonymisedAt,
-		searchText(s), s.CreatedAt, s.UpdatedAt)
+		searchText(s), s.CreatedAt, s.UpdatedAt, s.PlanMeasureID, langOf(s.Lang))
 	s.ID = id
 	return err
 }
@@ -118,11 +119,11 @@ func updateSuggestion(ctx context.Context, q store.Q, s *Suggestion) error {
 	_, err := q.Exec(ctx, `UPDATE suggestions SET text = ?, category_id = ?, municipality_id = ?, target_group_id = ?, address = ?, lat = ?, lng = ?,
 		location_private = ?, source = ?, state = ?, department_id = ?, due_date = ?, quick_win = ?, duplicate_of = ?, public_note = ?, redirect_to = ?,
 		plan_ref = ?, contact_name = ?, contact_email = ?, contact_phone = ?, consent_at = ?, has_photo = ?, received_at = ?, closed_at = ?,
-		days_to_close = ?, anonymised_at = ?, search = ?, updated_at = ? WHERE id = ?`,
+		days_to_close = ?, anonymised_at = ?, search = ?, updated_at = ?, plan_measure_id = ?, lang = ? WHERE id = ?`,
 		s.Text, s.CategoryID, s.MunicipalityID, s.TargetGroupID, s.Address, s.Lat, s.Lng,
 		s.LocationPrivate, s.Source, s.State, s.DepartmentID, s.DueDate, s.QuickWin, s.DuplicateOf, s.PublicNote, s.RedirectTo,
 		s.PlanRef, s.ContactName, s.ContactEmail, s.ContactPhone, s.ConsentAt, s.HasPhoto, s.ReceivedAt, s.ClosedAt,
-		s.DaysToClose, s.AnonymisedAt, searchText(s), s.UpdatedAt, s.ID)
+		s.DaysToClose, s.AnonymisedAt, searchText(s), s.UpdatedAt, s.PlanMeasureID, langOf(s.Lang), s.ID)
 	return err
 }
 

@@ -128,9 +128,11 @@ type Suggestion struct {
 	DueDate         Day        `json:"due_date"`
 	QuickWin        bool       `json:"quick_win"`
 	DuplicateOf     *int64     `json:"duplicate_of"`
-	PublicNote      string     `json:"public_note"` // what was done / why closed or rejected
-	RedirectTo      string     `json:"redirect_to"` // where to turn instead (rejected)
-	PlanRef         string     `json:"plan_ref"`    // the plan it was referred to
+	PublicNote      string     `json:"public_note"`     // what was done / why closed or rejected
+	RedirectTo      string     `json:"redirect_to"`     // where to turn instead (rejected)
+	PlanRef         string     `json:"plan_ref"`        // the plan it was referred to
+	PlanMeasureID   *int64     `json:"plan_measure_id"` // the measure of the community plan (PlanMeasures)
+	Lang            string     `json:"lang"`            // the citizen's language, "cs" or "en", for e-mails
 	ContactName     string     `json:"contact_name"`
 	ContactEmail    string     `json:"contact_email"`
 	ContactPhone    string     `json:"contact_phone"`
@@ -189,6 +191,7 @@ type Input struct {
 	ContactPhone    string
 	Consent         bool
 	ReceivedAt      time.Time // zero: now (the coordinator may enter an older date)
+	Lang            string    // the citizen's language ("cs" when empty or unknown)
 	Photo           []byte    // as uploaded; checked and re-encoded
 }
 
@@ -306,7 +309,8 @@ type Change struct {
 	PublicNote   string // the public answer: what was done, the reason …
 	InternalNote string // seen only by the coordinator and the department
 	RedirectTo   string // rejected: where to turn instead
-	PlanRef      string // referred: the plan and its measure
+	PlanRef      string // referred: the plan and its measure (free text)
+	PlanMeasure  int64  // referred: the id of a measure of the community plan (PlanMeasures), 0 none
 	DuplicateOf  string // duplicate: the other suggestion's code or number
 }
 
@@ -339,7 +343,7 @@ func (c *Change) Validate() error {
 			f.Add("redirect_to", "suggestion.err.redirect_required")
 		}
 	case ActRefer:
-		if c.PlanRef == "" {
+		if c.PlanRef == "" && c.PlanMeasure <= 0 {
 			f.Add("plan_ref", "suggestion.err.plan_required")
 		}
 	case ActDuplicate:
@@ -399,10 +403,32 @@ func (e Event) Public() bool {
 // TraceStep is one step of the way a suggestion went through the working
 // groups: meeting → resolution → task → resolved.
 type TraceStep struct {
-	Kind  string    // meeting, resolution, task …
+	Kind  string    // TraceMeeting, TraceResolution, TraceTask, TraceDone (others show as they are)
 	Label string    // what to show
 	URL   string    // where to read more ("" for none)
 	At    time.Time // when (zero for none)
+}
+
+// Kinds of trace steps. The public tracking page shows meetings and
+// resolutions only (their URLs must be public pages); tasks and the rest are
+// for the desk.
+const (
+	TraceMeeting    = "meeting"
+	TraceResolution = "resolution"
+	TraceTask       = "task"
+	TraceDone       = "resolved"
+)
+
+// PublicStep reports whether a step may show on the public tracking page.
+func (t TraceStep) PublicStep() bool { return t.Kind == TraceMeeting || t.Kind == TraceResolution }
+
+// KindKey is the catalog key naming the step's kind, "" for other kinds.
+func (t TraceStep) KindKey() string {
+	switch t.Kind {
+	case TraceMeeting, TraceResolution, TraceTask, TraceDone:
+		return "suggestion.trace.kind." + t.Kind
+	}
+	return ""
 }
 
 // Tracer gives the trace of a suggestion through the working groups. The
