@@ -205,14 +205,27 @@ func (h *Handler) APIGetRound(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// APIListReports lists reports (?round_id); a provider gets only those of
-// its organisation.
+// APIListReports lists reports (?round_id, ?service_id, ?round_state=open);
+// a provider gets only those of its organisation.
 func (h *Handler) APIListReports(w http.ResponseWriter, r *http.Request) error {
 	id, err := queryID(r, "round_id")
 	if err != nil {
 		return err
 	}
-	f := ReportFilter{RoundID: id}
+	sid, err := queryID(r, "service_id")
+	if err != nil {
+		return err
+	}
+	f := ReportFilter{RoundID: id, ServiceID: sid}
+	switch r.URL.Query().Get("round_state") {
+	case "":
+	case RoundOpen:
+		f.OpenRounds = true
+	default:
+		fs := apperr.Fields{}
+		fs.Add("round_state", "err.choose")
+		return fs.Err()
+	}
 	u := auth.UserFrom(r.Context())
 	if !u.IsStaff() && !u.Is(auth.RoleSteering) {
 		if u.OrganisationID == nil {

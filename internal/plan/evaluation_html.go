@@ -207,15 +207,43 @@ func (h *Handler) ApproveEvaluation(w http.ResponseWriter, r *http.Request) erro
 
 // ---------- voice of users and municipalities
 
-// ShowVoice lists the inputs of users with the form to add one.
+// ShowVoice lists the inputs of users (?archiv=1: the archived ones) with
+// the form to add one.
 func (h *Handler) ShowVoice(w http.ResponseWriter, r *http.Request) error {
-	return h.renderVoice(w, r, web.NewForm(formValues("day", h.Svc.Now().Format("2006-01-02"))), http.StatusOK)
+	return h.renderVoice(w, r, 0, web.NewForm(formValues("day", h.Svc.Now().Format("2006-01-02"))), http.StatusOK)
 }
 
-func (h *Handler) renderVoice(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
-	ctx := r.Context()
-	ins, err := h.Svc.VoiceInputs(ctx, 0)
+// ShowVoiceForm shows the form to change input {id}.
+func (h *Handler) ShowVoiceForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
 	if err != nil {
+		return err
+	}
+	v, err := h.Svc.VoiceInput(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	vals := formValues("day", v.Day.Format("2006-01-02"), "source", v.Source, "text", v.Text)
+	if v.TargetGroupID != nil {
+		vals.Set("target_group_id", itoa(*v.TargetGroupID))
+	}
+	vals["measure_ids"] = ids(v.MeasureIDs)
+	return h.renderVoice(w, r, id, web.NewForm(vals), http.StatusOK)
+}
+
+// renderVoice renders the list with the add form (id 0) or the form to
+// change input id.
+func (h *Handler) renderVoice(w http.ResponseWriter, r *http.Request, id int64, f *web.Form, status int) error {
+	ctx := r.Context()
+	archived := r.URL.Query().Get("archiv") == "1"
+	var ins []VoiceInput
+	var cur *VoiceInput
+	var err error
+	if id == 0 {
+		if ins, err = h.Svc.FindVoiceInputs(ctx, VoiceFilter{Archived: archived}); err != nil {
+			return err
+		}
+	} else if cur, err = h.Svc.VoiceInput(ctx, id); err != nil {
 		return err
 	}
 	tgNames, err := h.Svc.Partners.TargetGroupNames(ctx)
@@ -238,16 +266,31 @@ func (h *Handler) renderVoice(w http.ResponseWriter, r *http.Request, f *web.For
 			mnames[m.ID] = m.Code
 		}
 	}
-	p := h.page(r, "plan.voice.title").Crumb("/monitoring", h.t(r, "plan.monitoring.title"))
+	title := "plan.voice.title"
+	if id != 0 {
+		title = "plan.voice.edit"
+	}
+	p := h.page(r, title).Crumb("/monitoring", h.t(r, "plan.monitoring.title"))
+	if id != 0 {
+		p.Crumb("/monitoring/hlasy", h.t(r, "plan.voice.title"))
+	}
 	p.Form = f
-	p.Data = data(r, "Inputs", ins, "TGNames", tgNames, "TGs", tgs, "Measures", mopts, "MNames", mnames,
-		"Sources", kindOptions(h.R.Localizer(r), "plan.voice.source.", VoiceSources), "Staff", isStaff(r))
+	p.Data = data(r, "Inputs", ins, "Cur", cur, "TGNames", tgNames, "TGs", tgs, "Measures", mopts, "MNames", mnames, "Archived", archived,
+		"Sources", kindOptions(h.R.Localizer(r), "plan.voice.source.", VoiceSources), "Staff", isStaff(r),
+		"RetentionMonths", h.Svc.VoiceRetentionMonths())
 	h.R.Render(w, r, status, "plan/voice", p)
 	return nil
 }
 
-// SaveVoice records an input.
+// SaveVoice records an input (POST /monitoring/hlasy) or changes input {id}.
 func (h *Handler) SaveVoice(w http.ResponseWriter, r *http.Request) error {
+	var id int64
+	if r.PathValue("id") != "" {
+		var err error
+		if id, err = web.PathID(r); err != nil {
+			return err
+		}
+	}
 	f, err := web.ParseForm(w, r, formMax)
 	if err != nil {
 		return err
@@ -263,15 +306,44 @@ func (h *Handler) SaveVoice(w http.ResponseWriter, r *http.Request) error {
 	}
 	check := v
 	if err = mergeFields(fields, check.Validate()); err == nil {
-		_, err = h.Svc.CreateVoiceInput(r.Context(), v)
+		if id == 0 {
+			_, err = h.Svc.CreateVoiceInput(r.Context(), v)
+		} else {
+			_, err = h.Svc.UpdateVoiceInput(r.Context(), id, v)
+		}
 	}
 	if err != nil {
 		if f.SetError(h.R.Localizer(r), err, "day", "source", "target_group_id", "text", "measure_ids") {
-			return h.renderVoice(w, r, f, http.StatusUnprocessableEntity)
+			return h.renderVoice(w, r, id, f, http.StatusUnprocessableEntity)
 		}
 		return err
 	}
 	web.Redirect(w, r, "/monitoring/hlasy", "flash.saved")
+	return nil
+}
+
+// ArchiveVoice archives ("archivovat") or restores ("obnovit") input {id}.
+func (h *Handler) ArchiveVoice(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	var archive bool
+	switch r.PathValue("action") {
+	case "archivovat":
+		archive = true
+	case "obnovit":
+	default:
+		return apperr.New(apperr.NotFound, "err.page_not_found")
+	}
+	if _, err := h.Svc.SetVoiceArchived(r.Context(), id, archive); err != nil {
+		return err
+	}
+	target := "/monitoring/hlasy"
+	if !archive {
+		target += "?archiv=1"
+	}
+	web.Redirect(w, r, target, map[bool]string{true: "flash.archived", false: "flash.restored"}[archive])
 	return nil
 }
 

@@ -160,9 +160,11 @@ func (d ReportData) Utilisation() float64 {
 // Metrics are the report figures a computed indicator can sum.
 var Metrics = []string{"capacity", "clients", "contacts", "refused", "waiting", "fte", "costs", "income"}
 
-func validMetric(m string) bool {
-	for _, x := range Metrics {
-		if x == m {
+func validMetric(m string) bool { return contains(Metrics, m) }
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
 			return true
 		}
 	}
@@ -202,12 +204,16 @@ func (d *ReportData) Validate() error {
 		}
 	}
 	for k, v := range d.Staff {
-		if v < 0 || v > 10000 {
+		if !contains(Professions, k) {
+			f.Add("staff_"+k, "plan.err.unknown_item")
+		} else if v < 0 || v > 10000 {
 			f.Add("staff_"+k, "plan.err.non_negative")
 		}
 	}
 	for k, v := range d.Income {
-		if v < 0 {
+		if !contains(IncomeSources, k) {
+			f.Add("income_"+k, "plan.err.unknown_item")
+		} else if v < 0 {
 			f.Add("income_"+k, "plan.err.non_negative")
 		}
 	}

@@ -30,6 +30,17 @@ type Service struct {
 	// Actuals gives the project indicators' actual counts (meetings held …);
 	// the groups module sets it. Nil: not connected yet.
 	Actuals ProjectActuals
+	// VoiceRetention is how many months the text of users' inputs keeps
+	// names and contacts (0: DefaultVoiceRetentionMonths).
+	VoiceRetention int
+}
+
+// VoiceRetentionMonths is the retention period of users' inputs in months.
+func (s *Service) VoiceRetentionMonths() int {
+	if s.VoiceRetention > 0 {
+		return s.VoiceRetention
+	}
+	return DefaultVoiceRetentionMonths
 }
 
 // ProjectActuals is the seam the groups (and workshops) module fills: the

@@ -492,6 +492,8 @@ type ReportFilter struct {
 	RoundID        int64
 	RoundIDs       []int64
 	OrganisationID int64
+	ServiceID      int64
+	OpenRounds     bool // only reports of open rounds
 }
 
 func findReports(ctx context.Context, q store.Q, f ReportFilter) ([]Report, error) {
@@ -508,6 +510,14 @@ func findReports(ctx context.Context, q store.Q, f ReportFilter) ([]Report, erro
 	if f.OrganisationID != 0 {
 		where = append(where, "r.organisation_id = ?")
 		args = append(args, f.OrganisationID)
+	}
+	if f.ServiceID != 0 {
+		where = append(where, "r.service_id = ?")
+		args = append(args, f.ServiceID)
+	}
+	if f.OpenRounds {
+		where = append(where, "r.round_id IN (SELECT id FROM monitoring_rounds WHERE state = ?)")
+		args = append(args, RoundOpen)
 	}
 	return queryAll(ctx, q, `SELECT `+reportCols+reportFrom+`WHERE `+strings.Join(where, " AND ")+` ORDER BY s.sort_key, r.id`, args, scanReport)
 }

@@ -15,7 +15,10 @@ import (
 var VoiceSources = []string{"consultation", "public_meeting", "users_council", "survey", "suggestion", "other"}
 
 // VoiceInput is what users said at a consultation, public meeting, users'
-// council … recorded by the coordinator and linked to measures.
+// council … recorded by the coordinator and linked to measures. Its text may
+// name people or give their contacts: it is personal data, masked in the
+// audit log, and the retention job removes names and contacts from inputs
+// older than the retention period (AnonymisedAt is set then).
 type VoiceInput struct {
 	ID            int64      `json:"id"`
 	Day           store.Date `json:"day"`
@@ -23,6 +26,8 @@ type VoiceInput struct {
 	TargetGroupID *int64     `json:"target_group_id"`
 	Text          string     `json:"text"`
 	MeasureIDs    []int64    `json:"measure_ids"`
+	Archived      bool       `json:"archived"`
+	AnonymisedAt  *time.Time `json:"anonymised_at"`
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
 }
@@ -34,11 +39,7 @@ func (v *VoiceInput) Validate() error {
 	if v.Day.IsZero() {
 		f.Add("day", "plan.err.date")
 	}
-	ok := false
-	for _, s := range VoiceSources {
-		ok = ok || s == v.Source
-	}
-	if !ok {
+	if !contains(VoiceSources, v.Source) {
 		f.Add("source", "err.choose")
 	}
 	required(f, "text", v.Text)
@@ -46,42 +47,93 @@ func (v *VoiceInput) Validate() error {
 	return f.Err()
 }
 
-// VoiceInputs lists inputs, newest first, optionally of one measure; with
-// their measures (two queries).
+// VoiceFilter selects inputs.
+type VoiceFilter struct {
+	MeasureID int64 // only inputs linked to this measure
+	Archived  bool  // the archived ones instead of the current ones
+}
+
+// VoiceInputs lists the current (not archived) inputs, newest first,
+// optionally of one measure.
 func (s *Service) VoiceInputs(ctx context.Context, measureID int64) ([]VoiceInput, error) {
-	where, args := "1=1", []any{}
-	if measureID != 0 {
-		where, args = "id IN (SELECT input_id FROM voice_input_measures WHERE measure_id = ?)", []any{measureID}
+	return s.FindVoiceInputs(ctx, VoiceFilter{MeasureID: measureID})
+}
+
+const voiceCols = `id, day, source, target_group_id, text, archived, anonymised_at, created_at, updated_at`
+
+func scanVoice(sc scanner) (VoiceInput, error) {
+	var v VoiceInput
+	err := sc.Scan(&v.ID, &v.Day, &v.Source, &v.TargetGroupID, &v.Text, &v.Archived, &v.AnonymisedAt, &v.CreatedAt, &v.UpdatedAt)
+	v.MeasureIDs = []int64{}
+	return v, err
+}
+
+// FindVoiceInputs lists inputs, newest first, with their measures (two queries).
+func (s *Service) FindVoiceInputs(ctx context.Context, f VoiceFilter) ([]VoiceInput, error) {
+	where, args := "archived = ?", []any{f.Archived}
+	if f.MeasureID != 0 {
+		where += " AND id IN (SELECT input_id FROM voice_input_measures WHERE measure_id = ?)"
+		args = append(args, f.MeasureID)
 	}
-	ins, err := queryAll(ctx, s.DB, `SELECT id, day, source, target_group_id, text, created_at, updated_at FROM voice_inputs WHERE `+where+` ORDER BY day DESC, id DESC`, args,
-		func(sc scanner) (VoiceInput, error) {
-			var v VoiceInput
-			err := sc.Scan(&v.ID, &v.Day, &v.Source, &v.TargetGroupID, &v.Text, &v.CreatedAt, &v.UpdatedAt)
-			v.MeasureIDs = []int64{}
-			return v, err
-		})
+	ins, err := queryAll(ctx, s.DB, `SELECT `+voiceCols+` FROM voice_inputs WHERE `+where+` ORDER BY day DESC, id DESC`, args, scanVoice)
 	if err != nil || len(ins) == 0 {
 		return ins, err
 	}
+	return ins, voiceMeasures(ctx, s.DB, ins)
+}
+
+// voiceMeasures fills the measures of inputs (one query).
+func voiceMeasures(ctx context.Context, q store.Q, ins []VoiceInput) error {
 	idx := map[int64]int{}
 	ids := make([]int64, len(ins))
 	for i, v := range ins {
 		idx[v.ID], ids[i] = i, v.ID
 	}
 	in, a := inArgs(ids)
-	rows, err := s.DB.Query(ctx, `SELECT input_id, measure_id FROM voice_input_measures WHERE input_id IN (`+in+`) ORDER BY measure_id`, a...)
+	rows, err := q.Query(ctx, `SELECT input_id, measure_id FROM voice_input_measures WHERE input_id IN (`+in+`) ORDER BY measure_id`, a...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var iid, mid int64
 		if err := rows.Scan(&iid, &mid); err != nil {
-			return nil, err
+			return err
 		}
 		ins[idx[iid]].MeasureIDs = append(ins[idx[iid]].MeasureIDs, mid)
 	}
-	return ins, rows.Err()
+	return rows.Err()
+}
+
+func findVoiceInput(ctx context.Context, q store.Q, id int64) (VoiceInput, error) {
+	v, err := queryOne(ctx, q, `SELECT `+voiceCols+` FROM voice_inputs WHERE id = ?`, []any{id}, scanVoice, "voice_input")
+	if err != nil {
+		return v, err
+	}
+	ins := []VoiceInput{v}
+	err = voiceMeasures(ctx, q, ins)
+	return ins[0], err
+}
+
+// VoiceInput returns one input.
+func (s *Service) VoiceInput(ctx context.Context, id int64) (*VoiceInput, error) {
+	v, err := findVoiceInput(ctx, s.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+func saveVoiceMeasures(ctx context.Context, q store.Q, v *VoiceInput) error {
+	if _, err := q.Exec(ctx, `DELETE FROM voice_input_measures WHERE input_id = ?`, v.ID); err != nil {
+		return err
+	}
+	for _, mid := range v.MeasureIDs {
+		if _, err := q.Exec(ctx, `INSERT INTO voice_input_measures (input_id, measure_id) VALUES (?, ?)`, v.ID, mid); err != nil {
+			return dupField(err, "measure_ids", "err.bad_reference")
+		}
+	}
+	return nil
 }
 
 // CreateVoiceInput records an input. Its text may name people, so the audit
@@ -91,6 +143,7 @@ func (s *Service) CreateVoiceInput(ctx context.Context, v VoiceInput) (*VoiceInp
 		return nil, err
 	}
 	v.MeasureIDs = dedupe(v.MeasureIDs)
+	v.Archived, v.AnonymisedAt = false, nil
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		at := s.now()
 		v.CreatedAt, v.UpdatedAt = at, at
@@ -100,12 +153,65 @@ func (s *Service) CreateVoiceInput(ctx context.Context, v VoiceInput) (*VoiceInp
 		if err != nil {
 			return dupField(err, "target_group_id", "err.bad_reference")
 		}
-		for _, mid := range v.MeasureIDs {
-			if _, err := tx.Exec(ctx, `INSERT INTO voice_input_measures (input_id, measure_id) VALUES (?, ?)`, v.ID, mid); err != nil {
-				return dupField(err, "measure_ids", "err.bad_reference")
-			}
+		if err := saveVoiceMeasures(ctx, tx, &v); err != nil {
+			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "create", Entity: "voice_input", EntityID: v.ID, Summary: v.Source, After: &v, Personal: []string{"text"}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// UpdateVoiceInput changes an input (day, source, target group, text,
+// measures); the audit row keeps the text masked.
+func (s *Service) UpdateVoiceInput(ctx context.Context, id int64, v VoiceInput) (*VoiceInput, error) {
+	if err := v.Validate(); err != nil {
+		return nil, err
+	}
+	v.MeasureIDs = dedupe(v.MeasureIDs)
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		b, err := findVoiceInput(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		v.ID, v.Archived, v.AnonymisedAt, v.CreatedAt, v.UpdatedAt = id, b.Archived, b.AnonymisedAt, b.CreatedAt, s.now()
+		if _, err := tx.Exec(ctx, `UPDATE voice_inputs SET day = ?, source = ?, target_group_id = ?, text = ?, search = ?, updated_at = ? WHERE id = ?`,
+			v.Day, v.Source, v.TargetGroupID, v.Text, czech.Fold(v.Text), v.UpdatedAt, id); err != nil {
+			return dupField(err, "target_group_id", "err.bad_reference")
+		}
+		if err := saveVoiceMeasures(ctx, tx, &v); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "update", Entity: "voice_input", EntityID: id, Summary: v.Source, Before: &b, After: &v, Personal: []string{"text"}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// SetVoiceArchived archives (hides from the measure pages, the dashboards and
+// the documents) or restores an input.
+func (s *Service) SetVoiceArchived(ctx context.Context, id int64, archived bool) (*VoiceInput, error) {
+	var v VoiceInput
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		b, err := findVoiceInput(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		v = b
+		if b.Archived == archived {
+			return nil
+		}
+		v.Archived, v.UpdatedAt = archived, s.now()
+		if _, err := tx.Exec(ctx, `UPDATE voice_inputs SET archived = ?, updated_at = ? WHERE id = ?`, archived, v.UpdatedAt, id); err != nil {
+			return err
+		}
+		action := map[bool]string{true: "archive", false: "restore"}[archived]
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: action, Entity: "voice_input", EntityID: id, Summary: b.Source,
+			Before: map[string]any{"archived": b.Archived}, After: map[string]any{"archived": archived}})
 	})
 	if err != nil {
 		return nil, err

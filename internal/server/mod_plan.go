@@ -2,8 +2,11 @@ package server
 
 import (
 	"context"
+	"os"
+	"strconv"
 	"time"
 
+	"kpss/internal/audit"
 	"kpss/internal/auth"
 	"kpss/internal/plan"
 )
@@ -25,8 +28,16 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
+			// Months the text of users' inputs keeps names and contacts (default 36).
+			if n, err := strconv.Atoi(os.Getenv("KPSS_VOICE_RETENTION_MONTHS")); err == nil && n > 0 {
+				svc.VoiceRetention = n
+			}
 			env.AddJob(Job{Name: "plan-reminders", Every: time.Hour, Run: func(ctx context.Context) error {
 				_, err := svc.SendReminders(ctx)
+				return err
+			}})
+			env.AddJob(Job{Name: "plan-voice-retention", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+				_, err := svc.AnonymiseVoice(audit.WithActor(ctx, audit.Actor{Name: "retention"}), svc.VoiceRetentionMonths(), false)
 				return err
 			}})
 			return &planModule{h: h, pol: plan.NewPolicies(svc)}, nil
@@ -90,6 +101,9 @@ func init() {
 				{"GET /monitoring/prehled", over, h.ShowDashboard, false},
 				{"GET /monitoring/hlasy", view, h.ShowVoice, false},
 				{"POST /monitoring/hlasy", staff, h.SaveVoice, false},
+				{"GET /monitoring/hlasy/{id}/upravit", staff, h.ShowVoiceForm, false},
+				{"POST /monitoring/hlasy/{id}/upravit", staff, h.SaveVoice, false},
+				{"POST /monitoring/hlasy/{id}/{action}", staff, h.ArchiveVoice, false},
 				{"GET /monitoring/obce", view, h.ShowMunicipalityIndicators, false},
 				{"POST /monitoring/obce", staff, h.SaveMunicipalityIndicator, false},
 				{"GET /monitoring/sluzby", mon, h.ShowServices, false},
@@ -107,6 +121,13 @@ func init() {
 				{"GET /api/v1/monitoring-rounds/{id}", mon, h.APIGetRound, true},
 				{"GET /api/v1/reports", mon, h.APIListReports, true},
 				{"GET /api/v1/reports/{id}", repView, h.APIGetReport, true},
+				{"PUT /api/v1/reports/{id}", repEdit, h.APIUpdateReport, true},
+				{"POST /api/v1/reports/{id}/submit", repEdit, h.APISubmitReport, true},
+				{"POST /api/v1/reports/{id}/confirm", repEdit, h.APIConfirmReport, true},
+				{"PUT /api/v1/indicators/{id}/values/{year}", staff, h.APIPutIndicatorValue, true},
+				{"GET /api/v1/voice-inputs", staff, h.APIListVoiceInputs, true},
+				{"POST /api/v1/voice-inputs", staff, h.APICreateVoiceInput, true},
+				{"GET /api/v1/voice-inputs/{id}", staff, h.APIGetVoiceInput, true},
 				{"GET /api/v1/evaluations", view, h.APIListEvaluations, true},
 			}
 		},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"kpss/internal/apperr"
+	"kpss/internal/audit"
 	"kpss/internal/auth"
 	"kpss/internal/mail"
 	"kpss/internal/plan"
@@ -488,4 +489,103 @@ func (e *testEnv) api(method, target, body, token string) *httptest.ResponseReco
 	rec := httptest.NewRecorder()
 	e.srv.ServeHTTP(rec, req)
 	return rec
+}
+
+// The coordinator corrects and archives inputs of users (audited, the text
+// masked); the retention job removes names and contacts from inputs older
+// than the retention period, once.
+func TestVoiceInputsEditArchiveAndRetention(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			s := planSvc(e)
+			_, ms := planIDs(t, e)
+			c := e.session("koordinator")
+			form := url.Values{"day": {"2026-02-10"}, "source": {"consultation"}, "text": {"Paní Nováková (tel. 777 123 456) chce odlehčovací službu o víkendu."}, "measure_ids": {fmt.Sprint(ms["SEN 1.1"])}}
+			if rec := e.do("POST", "/monitoring/hlasy", form, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("record: %d", rec.Code)
+			}
+			ins, _ := s.VoiceInputs(context.Background(), ms["SEN 1.1"])
+			var v plan.VoiceInput
+			for _, x := range ins {
+				if strings.Contains(x.Text, "Nováková") {
+					v = x
+				}
+			}
+			if v.ID == 0 {
+				t.Fatal("the input is not at its measure")
+			}
+			edit := fmt.Sprintf("/monitoring/hlasy/%d/upravit", v.ID)
+			page := e.do("GET", edit, nil, c).Body.String()
+			if !strings.Contains(page, "Paní Nováková") || !strings.Contains(page, "po 36 měsících") {
+				t.Fatal("the form lacks the text or the retention note")
+			}
+			// Bad input keeps what was typed.
+			bad := url.Values{"day": {"10. února"}, "source": {"consultation"}, "text": {"Opravený text"}}
+			if rec := e.do("POST", edit, bad, c); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Opravený text") || !strings.Contains(rec.Body.String(), "RRRR-MM-DD") {
+				t.Fatalf("bad edit: %d", rec.Code)
+			}
+			form.Set("source", "users_council")
+			form.Set("day", "2022-02-10")
+			if rec := e.do("POST", edit, form, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("edit: %d %s", rec.Code, rec.Body.String())
+			}
+			if e.do("GET", edit, nil, e.session("poskytovatel")).Code != http.StatusForbidden {
+				t.Fatal("a provider reached the edit form")
+			}
+			rows, _, _ := audit.Find(context.Background(), e.db, audit.Filter{Entity: "voice_input", EntityID: v.ID})
+			if len(rows) != 2 || rows[0].Action != "update" || rows[0].After["text"] != audit.Masked || rows[0].Before["text"] != audit.Masked {
+				t.Fatalf("audit of the edit: %+v", rows)
+			}
+			// Archive: gone from the list and the measure, in the archive, restorable.
+			if rec := e.do("POST", fmt.Sprintf("/monitoring/hlasy/%d/archivovat", v.ID), url.Values{}, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("archive: %d", rec.Code)
+			}
+			if strings.Contains(e.do("GET", "/monitoring/hlasy", nil, c).Body.String(), "Nováková") {
+				t.Fatal("an archived input is still listed")
+			}
+			if strings.Contains(e.do("GET", fmt.Sprintf("/plan/opatreni/%d", ms["SEN 1.1"]), nil, c).Body.String(), "Nováková") {
+				t.Fatal("an archived input is still at its measure")
+			}
+			if !strings.Contains(e.do("GET", "/monitoring/hlasy?archiv=1", nil, c).Body.String(), "Nováková") {
+				t.Fatal("the archive lacks the input")
+			}
+			if rec := e.do("POST", fmt.Sprintf("/monitoring/hlasy/%d/obnovit", v.ID), url.Values{}, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("restore: %d", rec.Code)
+			}
+			// Retention: the clock is in 2026; the input is of 2022-02-10, older than 36 months.
+			s.Now = func() time.Time { return time.Date(2026, time.June, 1, 3, 0, 0, 0, time.UTC) }
+			dry, err := s.AnonymiseVoice(context.Background(), 36, true)
+			if err != nil || len(dry.IDs) != 1 || dry.IDs[0] != v.ID {
+				t.Fatalf("dry run = %+v, %v", dry, err)
+			}
+			if got, _ := s.VoiceInput(context.Background(), v.ID); got.AnonymisedAt != nil || !strings.Contains(got.Text, "Nováková") {
+				t.Fatal("the dry run changed the input")
+			}
+			res, err := s.AnonymiseVoice(context.Background(), 36, false)
+			if err != nil || len(res.IDs) != 1 || res.Changed != 1 {
+				t.Fatalf("retention = %+v, %v", res, err)
+			}
+			got, _ := s.VoiceInput(context.Background(), v.ID)
+			if got.AnonymisedAt == nil || got.Text != "Paní [jméno] (tel. [telefon]) chce odlehčovací službu o víkendu." || len(got.MeasureIDs) != 1 {
+				t.Fatalf("after retention: %+v", got)
+			}
+			if again, _ := s.AnonymiseVoice(context.Background(), 36, false); len(again.IDs) != 0 {
+				t.Fatalf("a second run found %d inputs", len(again.IDs))
+			}
+			rows, _, _ = audit.Find(context.Background(), e.db, audit.Filter{Entity: "voice_input", Action: "anonymise"})
+			if len(rows) != 1 {
+				t.Fatalf("audit rows of the retention: %d", len(rows))
+			}
+			// The demo's inputs of 2024–2025 are younger: untouched.
+			var left int
+			e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM voice_inputs WHERE anonymised_at IS NULL`).Scan(&left)
+			if left == 0 {
+				t.Fatal("the retention anonymised recent inputs")
+			}
+			if !strings.Contains(e.do("GET", "/monitoring/hlasy", nil, c).Body.String(), "anonymizováno") {
+				t.Fatal("the list does not say the input was anonymised")
+			}
+		})
+	}
 }
