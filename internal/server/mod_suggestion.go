@@ -24,7 +24,7 @@ func init() {
 			return h, nil
 		},
 		Routes:  suggestionRoutes,
-		Nav:     []NavEntry{{Path: "/podnety", Label: "suggestion.nav", Order: 20}},
+		Nav:     []NavEntry{{Path: "/podnety", Label: "suggestion.nav", Order: 20}, {Path: "/podnety/verejne", Label: "suggestion.public.nav", Order: 21}},
 		OpenAPI: suggestion.OpenAPI,
 	})
 }
@@ -42,6 +42,8 @@ func suggestionRoutes(mod any) []Route {
 		{"POST /podnet", public, h.Submit, false},
 		{"GET /podnet/sledovat", public, h.FindByCodeForm, false},
 		{"GET /podnet/{code}", public, h.ShowTracking, false},
+		{"GET /podnety/verejne", public, h.ShowPublicList, false},
+		{"GET /podnety/verejne.geojson", public, h.PublicGeoJSON, false},
 		{"GET /podnety/statistiky", public, h.ShowStats, false},
 		{"GET /podnety/statistiky.csv", public, h.ExportStatsCSV, false},
 		{"GET /podnety/statistiky.xlsx", public, h.ExportStatsXLSX, false},

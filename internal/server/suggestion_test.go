@@ -482,3 +482,108 @@ func TestSuggestionAPI(t *testing.T) {
 	}
 	_ = store.Paging{}
 }
+
+// TestSuggestionPublicListAndMap: the public list and its GeoJSON show no
+// personal data (a suggestion with a name, e-mail, phone and a private
+// place), coarsen a private point, keep a public one exact, and filter by
+// category, state and municipality.
+func TestSuggestionPublicListAndMap(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newSuggestionEnv(t, engine, &mail.Memory{})
+			access, traffic := fmt.Sprint(e.categoryID("bezbarierovost")), fmt.Sprint(e.categoryID("doprava"))
+			muni := fmt.Sprint(e.ids.otrokovice)
+			submit := func(form url.Values, ip string) string {
+				t.Helper()
+				rec := e.submitForm(form, ip)
+				code := codeRe.FindStringSubmatch(rec.Body.String())
+				if rec.Code != 200 || code == nil {
+					t.Fatalf("submit: %d %s", rec.Code, rec.Body.String())
+				}
+				return code[1]
+			}
+			private := submit(url.Values{"text": {"U domu s pečovatelskou službou chybí zábradlí."}, "category_id": {access}, "municipality_id": {muni},
+				"address": {"Tajná 77, Otrokovice"}, "lat": {"49.2091234"}, "lng": {"17.5301234"}, "location_private": {"on"},
+				"contact_name": {"Eva Skrytá"}, "contact_email": {"eva.skryta@example.cz"}, "contact_phone": {"+420 777 999 888"}, "consent": {"on"}}, "10.0.1.1")
+			open := submit(url.Values{"text": {"Přechod u nádraží potřebuje světla."}, "category_id": {traffic}, "municipality_id": {muni},
+				"address": {"Nádražní 1, Otrokovice"}, "lat": {"49.2101"}, "lng": {"17.5202"}}, "10.0.1.2")
+
+			rec := e.do("GET", "/podnety/verejne?municipality_id="+muni, nil, nil)
+			body := rec.Body.String()
+			if rec.Code != 200 || !strings.Contains(body, private) || !strings.Contains(body, open) || !strings.Contains(body, "/podnet/"+private) ||
+				!strings.Contains(body, "Nádražní 1") || !strings.Contains(body, "zábradlí") {
+				t.Fatalf("public list: %d\n%s", rec.Code, body)
+			}
+			personal := []string{"Eva Skrytá", "eva.skryta@example.cz", "777 999 888", "Tajná 77", "49.2091234", "49.20912", "17.53012"}
+			for _, p := range personal {
+				if strings.Contains(body, p) {
+					t.Errorf("the public list shows %q", p)
+				}
+			}
+
+			rec = e.do("GET", "/podnety/verejne.geojson?municipality_id="+muni, nil, nil)
+			if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/geo+json") {
+				t.Fatalf("geojson: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+			}
+			for _, p := range personal {
+				if strings.Contains(rec.Body.String(), p) {
+					t.Errorf("the public GeoJSON shows %q", p)
+				}
+			}
+			var fc struct {
+				Type     string
+				Features []struct {
+					Geometry struct {
+						Type        string
+						Coordinates [2]float64
+					}
+					Properties struct{ Title, URL, Text string }
+				}
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &fc); err != nil || fc.Type != "FeatureCollection" {
+				t.Fatalf("geojson: %v %s", err, rec.Body.String())
+			}
+			points := map[string][2]float64{}
+			for _, f := range fc.Features {
+				points[f.Properties.URL] = f.Geometry.Coordinates
+				if f.Geometry.Type != "Point" || f.Properties.Title == "" {
+					t.Errorf("feature %+v", f)
+				}
+			}
+			if p, ok := points["/podnet/"+open]; !ok || p != [2]float64{17.5202, 49.2101} {
+				t.Errorf("the public place is not exact: %v (%v)", p, ok)
+			}
+			p, ok := points["/podnet/"+private]
+			if !ok || p == [2]float64{17.5301234, 49.2091234} || absf(p[0]-17.5301234) > 0.003 || absf(p[1]-49.2091234) > 0.002 {
+				t.Errorf("the private place is not coarsened to about 150 m: %v (%v)", p, ok)
+			}
+
+			// Filters: category, state, municipality.
+			body = e.do("GET", "/podnety/verejne?category_id="+traffic+"&municipality_id="+muni, nil, nil).Body.String()
+			if !strings.Contains(body, open) || strings.Contains(body, private) {
+				t.Errorf("category filter: open %v, private %v", strings.Contains(body, open), strings.Contains(body, private))
+			}
+			body = e.do("GET", "/podnety/verejne?state=resolved", nil, nil).Body.String()
+			if strings.Contains(body, open) || strings.Contains(body, private) {
+				t.Errorf("state filter shows new suggestions among the resolved")
+			}
+			var other int64
+			e.db.QueryRow(context.Background(), `SELECT id FROM municipalities WHERE id <> ? ORDER BY id LIMIT 1`, e.ids.otrokovice).Scan(&other)
+			body = e.do("GET", fmt.Sprintf("/podnety/verejne?municipality_id=%d", other), nil, nil).Body.String()
+			if strings.Contains(body, open) || strings.Contains(body, private) {
+				t.Errorf("municipality filter shows Otrokovice's suggestions")
+			}
+			// The public form links to the list.
+			if !strings.Contains(e.do("GET", "/podnet", nil, nil).Body.String(), `href="/podnety/verejne"`) {
+				t.Errorf("the public form does not link to the public list")
+			}
+		})
+	}
+}
+
+func absf(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

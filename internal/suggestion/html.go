@@ -350,7 +350,7 @@ type PublicView struct {
 	ReceivedAt     time.Time
 	ClosedAt       *time.Time
 	UpdatedAt      time.Time
-	Lat, Lng       *float64 // coarsened (about 1 km) when private
+	Lat, Lng       *float64 // coarsened (about 150 m) when private
 }
 
 // Public returns the public view of x.
@@ -361,7 +361,7 @@ func Public(x *Suggestion) PublicView {
 	if x.LocationPrivate {
 		v.Address = ""
 		if x.Lat != nil && x.Lng != nil {
-			la, lo := float64(int(*x.Lat*100))/100, float64(int(*x.Lng*100))/100
+			la, lo := coarsen(*x.Lat, *x.Lng)
 			v.Lat, v.Lng = &la, &lo
 		}
 	}

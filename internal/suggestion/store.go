@@ -143,8 +143,15 @@ type Filter struct {
 	From, To       time.Time  // received in [From, To)
 	Today          store.Date // for Overdue; the service fills it
 	Oldest         bool       // oldest first (Open311); else newest first
+	// CountCap stops counting past this many (0: count them all); the list
+	// then says "more than CountCap". Counting hundreds of thousands of
+	// matches costs seconds at a million rows, and nobody pages that far.
+	CountCap int
 	store.Paging
 }
+
+// ListCountCap is where the inbox and the public list stop counting.
+const ListCountCap = 10000
 
 func (f Filter) where() ([]string, []any) {
 	where := []string{"1=1"}
@@ -204,8 +211,8 @@ func (f Filter) where() ([]string, []any) {
 func findSuggestions(ctx context.Context, q store.Q, f Filter) ([]Suggestion, int, error) {
 	where, args := f.where()
 	cond := strings.Join(where, " AND ")
-	var total int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM suggestions s WHERE `+cond, args...).Scan(&total); err != nil {
+	total, err := countSuggestions(ctx, q, cond, args, f.CountCap)
+	if err != nil {
 		return nil, 0, err
 	}
 	order := "s.received_at DESC, s.id DESC"
@@ -231,6 +238,18 @@ func findSuggestions(ctx context.Context, q store.Q, f Filter) ([]Suggestion, in
 		out = append(out, s)
 	}
 	return out, total, rows.Err()
+}
+
+// countSuggestions counts the rows of cond, up to limit+1 when limit > 0.
+func countSuggestions(ctx context.Context, q store.Q, cond string, args []any, limit int) (int, error) {
+	var total int
+	query := `SELECT COUNT(*) FROM suggestions s WHERE ` + cond
+	if limit > 0 {
+		query = `SELECT COUNT(*) FROM (SELECT 1 FROM suggestions s WHERE ` + cond + ` LIMIT ?) capped`
+		args = append(append([]any(nil), args...), limit+1)
+	}
+	err := q.QueryRow(ctx, query, args...).Scan(&total)
+	return total, err
 }
 
 // ---------- events
