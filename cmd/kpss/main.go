@@ -158,7 +158,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	}
 	defer db.Close()
 	srv, err := server.New(server.Deps{DB: db, Log: log, IdleTimeout: cfg.IdleTimeout, SecureCookies: cfg.SecureCookies,
-		Mail: mailer(cfg, log), BaseURL: cfg.BaseURL})
+		Mail: mailer(cfg, log), BaseURL: cfg.BaseURL, Assets: cfg.Assets, MapTiles: cfg.MapTiles, MapAttribution: cfg.MapAttribution})
 	if err != nil {
 		return err
 	}

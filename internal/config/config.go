@@ -24,7 +24,22 @@ type Config struct {
 	SMTPPassword  string        // KPSS_SMTP_PASSWORD
 	SMTPFrom      string        // KPSS_SMTP_FROM
 	SMTPTLS       string        // KPSS_SMTP_TLS: none | starttls | tls
+	// Assets is the folder of the front-end packages (Leaflet for maps),
+	// KPSS_ASSETS; empty: node_modules of the working directory or a parent.
+	Assets string
+	// MapTiles is the map tile URL template, KPSS_MAP_TILES; "off" draws no maps.
+	MapTiles string
+	// MapAttribution is the tile provider's credit, KPSS_MAP_ATTRIBUTION.
+	MapAttribution string
 }
+
+// DefaultMapTiles are OpenStreetMap's standard tiles. Their usage policy
+// suits a town's site with modest traffic; a busy site should use its own
+// or a commercial tile server (KPSS_MAP_TILES).
+const (
+	DefaultMapTiles       = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+	DefaultMapAttribution = "© přispěvatelé OpenStreetMap"
+)
 
 // FromEnv returns the defaults, overridden by the environment.
 func FromEnv() Config {
@@ -39,6 +54,12 @@ func FromEnv() Config {
 		SMTPFrom:     env("KPSS_SMTP_FROM", "kpss@localhost"),
 		SMTPTLS:      env("KPSS_SMTP_TLS", "starttls"),
 		DemoPassword: os.Getenv("KPSS_DEMO_PASSWORD"),
+		Assets:       os.Getenv("KPSS_ASSETS"),
+		MapTiles:     env("KPSS_MAP_TILES", DefaultMapTiles),
+	}
+	c.MapAttribution = env("KPSS_MAP_ATTRIBUTION", "")
+	if c.MapAttribution == "" && c.MapTiles == DefaultMapTiles {
+		c.MapAttribution = DefaultMapAttribution
 	}
 	if d, err := time.ParseDuration(os.Getenv("KPSS_SESSION_IDLE")); err == nil && d > 0 {
 		c.IdleTimeout = d

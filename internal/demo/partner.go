@@ -36,17 +36,17 @@ func loadPartners(ctx context.Context, d Deps) (IDs, error) {
 		}
 		ids.TargetGroups[g.Code] = saved.ID
 	}
-	// Populations are rounded figures for the demo.
+	// Populations are rounded figures for the demo; the centres are approximate.
 	munis := []partner.Municipality{
-		{Name: "Otrokovice", Kind: partner.KindTown, Population: ptr(17400), Partner: true, Note: "Obec s rozšířenou působností, iniciátor KPSS."},
-		{Name: "Napajedla", Kind: partner.KindTown, Population: ptr(7100), Partner: true},
-		{Name: "Bělov", Kind: partner.KindMunicipality, Population: ptr(340), Partner: true},
-		{Name: "Halenkovice", Kind: partner.KindMunicipality, Population: ptr(1500), Partner: true},
-		{Name: "Nová Dědina", Kind: partner.KindMunicipality, Population: ptr(400), Partner: true},
-		{Name: "Oldřichovice", Kind: partner.KindMunicipality, Population: ptr(280), Partner: true},
-		{Name: "Pohořelice", Kind: partner.KindMunicipality, Population: ptr(1000), Partner: true},
-		{Name: "Žlutava", Kind: partner.KindMunicipality, Population: ptr(900), Partner: true},
-		{Name: "Tlumačov", Kind: partner.KindTown, Population: ptr(2400), Partner: true},
+		{Lat: fp(49.2098), Lng: fp(17.5306), Name: "Otrokovice", Kind: partner.KindTown, Population: ptr(17400), Partner: true, Note: "Obec s rozšířenou působností, iniciátor KPSS."},
+		{Lat: fp(49.1716), Lng: fp(17.5121), Name: "Napajedla", Kind: partner.KindTown, Population: ptr(7100), Partner: true},
+		{Lat: fp(49.2295), Lng: fp(17.4828), Name: "Bělov", Kind: partner.KindMunicipality, Population: ptr(340), Partner: true},
+		{Lat: fp(49.1707), Lng: fp(17.4699), Name: "Halenkovice", Kind: partner.KindMunicipality, Population: ptr(1500), Partner: true},
+		{Lat: fp(49.2066), Lng: fp(17.4507), Name: "Nová Dědina", Kind: partner.KindMunicipality, Population: ptr(400), Partner: true},
+		{Lat: fp(49.188), Lng: fp(17.5577), Name: "Oldřichovice", Kind: partner.KindMunicipality, Population: ptr(280), Partner: true},
+		{Lat: fp(49.1766), Lng: fp(17.5452), Name: "Pohořelice", Kind: partner.KindMunicipality, Population: ptr(1000), Partner: true},
+		{Lat: fp(49.1991), Lng: fp(17.4921), Name: "Žlutava", Kind: partner.KindMunicipality, Population: ptr(900), Partner: true},
+		{Lat: fp(49.2509), Lng: fp(17.4996), Name: "Tlumačov", Kind: partner.KindTown, Population: ptr(2400), Partner: true},
 	}
 	for _, m := range munis {
 		saved, err := ps.CreateMunicipality(ctx, m)

@@ -110,16 +110,18 @@ func (h *Handler) APIUpdateRegion(w http.ResponseWriter, r *http.Request) error 
 // ---------- municipalities
 
 type municipalityInput struct {
-	Name       string `json:"name"`
-	Kind       string `json:"kind"`
-	ZUJ        string `json:"zuj"`
-	Population *int64 `json:"population"`
-	Partner    bool   `json:"partner"`
-	Note       string `json:"note"`
+	Name       string   `json:"name"`
+	Kind       string   `json:"kind"`
+	ZUJ        string   `json:"zuj"`
+	Population *int64   `json:"population"`
+	Partner    bool     `json:"partner"`
+	Note       string   `json:"note"`
+	Lat        *float64 `json:"latitude"`
+	Lng        *float64 `json:"longitude"`
 }
 
 func (in municipalityInput) municipality() Municipality {
-	return Municipality{Name: in.Name, Kind: in.Kind, ZUJ: in.ZUJ, Population: in.Population, Partner: in.Partner, Note: in.Note}
+	return Municipality{Name: in.Name, Kind: in.Kind, ZUJ: in.ZUJ, Population: in.Population, Partner: in.Partner, Note: in.Note, Lat: in.Lat, Lng: in.Lng}
 }
 
 // APIListMunicipalities lists municipalities (?q, state, kind, partner, page, per_page).

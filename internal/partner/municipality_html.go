@@ -8,10 +8,11 @@ import (
 
 	"kpss/internal/apperr"
 	"kpss/internal/auth"
+	"kpss/internal/geo"
 	"kpss/internal/web"
 )
 
-var municipalityFields = []string{"name", "kind", "zuj", "population", "partner", "note"}
+var municipalityFields = []string{"name", "kind", "zuj", "population", "partner", "location", "note"}
 
 // ShowMunicipalityList lists and searches municipalities.
 func (h *Handler) ShowMunicipalityList(w http.ResponseWriter, r *http.Request) error {
@@ -21,7 +22,14 @@ func (h *Handler) ShowMunicipalityList(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	p := h.R.Page(r, "partner.municipality.list").Crumb("/partneri", p0(h, r, "partner.overview.title"))
-	p.Data = listData[Municipality]{Items: items, Pager: web.NewPager(r, f.Paging, total), Filter: f, CanEdit: auth.UserFrom(r.Context()).IsStaff()}
+	var points []web.Feature
+	for _, m := range items {
+		if m.Lat != nil && m.Lng != nil {
+			points = append(points, web.Feature{Lat: *m.Lat, Lng: *m.Lng, Title: m.Name, URL: "/partneri/obce/" + strconv.FormatInt(m.ID, 10)})
+		}
+	}
+	p.Data = listData[Municipality]{Items: items, Pager: web.NewPager(r, f.Paging, total), Filter: f, CanEdit: auth.UserFrom(r.Context()).IsStaff(),
+		Extra: map[string]any{"Points": points, "Map": web.FeatureCollection(points)}}
 	h.R.Render(w, r, http.StatusOK, "partner/municipality_list", p)
 	return nil
 }
@@ -58,7 +66,7 @@ func (h *Handler) ShowMunicipalityForm(w http.ResponseWriter, r *http.Request) e
 		if err != nil {
 			return err
 		}
-		vals = url.Values{"name": {m.Name}, "kind": {m.Kind}, "zuj": {m.ZUJ}, "population": {optInt(m.Population)}, "note": {m.Note}}
+		vals = url.Values{"name": {m.Name}, "kind": {m.Kind}, "zuj": {m.ZUJ}, "population": {optInt(m.Population)}, "note": {m.Note}, "location": {m.Point()}}
 		if m.Partner {
 			vals.Set("partner", "on")
 		}
@@ -90,6 +98,13 @@ func (h *Handler) SaveMunicipality(w http.ResponseWriter, r *http.Request) error
 	fields := apperr.Fields{}
 	m := Municipality{Name: f.Get("name"), Kind: f.Get("kind"), ZUJ: f.Get("zuj"), Partner: f.Bool("partner"), Note: f.Values.Get("note")}
 	m.Population = parseCount(f, "population", fields)
+	if loc := f.Get("location"); loc != "" {
+		if lat, lng, perr := geo.ParsePoint(loc); perr != nil {
+			fields.Add("location", "err.point")
+		} else {
+			m.Lat, m.Lng = &lat, &lng
+		}
+	}
 	var saved *Municipality
 	if err = fields.Err(); err == nil {
 		if r.PathValue("id") == "" {

@@ -5,9 +5,11 @@
 package partner
 
 import (
+	"kpss/internal/geo"
 	"net/mail"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -34,16 +36,28 @@ const (
 
 // Municipality is a town or municipality of the region.
 type Municipality struct {
-	ID         int64     `json:"id"`
-	Name       string    `json:"name"`
-	Kind       string    `json:"kind"`
-	ZUJ        string    `json:"zuj"`
-	Population *int64    `json:"population"`
-	Partner    bool      `json:"partner"`
-	Note       string    `json:"note"`
-	Archived   bool      `json:"archived"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	Kind       string `json:"kind"`
+	ZUJ        string `json:"zuj"`
+	Population *int64 `json:"population"`
+	Partner    bool   `json:"partner"`
+	Note       string `json:"note"`
+	// Lat and Lng are the centre of the municipality (WGS 84); nil when unknown.
+	Lat       *float64  `json:"latitude"`
+	Lng       *float64  `json:"longitude"`
+	Archived  bool      `json:"archived"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Point writes the municipality's centre as the form takes it and maps
+// show it, "49.2098, 17.5307"; "" when unknown.
+func (m Municipality) Point() string {
+	if m.Lat == nil || m.Lng == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*m.Lat, 'f', -1, 64) + ", " + strconv.FormatFloat(*m.Lng, 'f', -1, 64)
 }
 
 // OrganisationKinds in the order the UI offers them.
@@ -178,6 +192,9 @@ func (m *Municipality) Validate() error {
 		f.Add("population", "err.population")
 	}
 	checkLen(f, "note", m.Note, 2000)
+	if (m.Lat == nil) != (m.Lng == nil) || (m.Lat != nil && !geo.Valid(*m.Lat, *m.Lng)) {
+		f.Add("location", "err.point")
+	}
 	return f.Err()
 }
 

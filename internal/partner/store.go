@@ -88,12 +88,12 @@ func nullStr(s string) any {
 
 // --- municipalities
 
-const municipalityCols = `t.id, t.name, t.kind, t.zuj, t.population, t.partner, t.note, t.archived, t.created_at, t.updated_at`
+const municipalityCols = `t.id, t.name, t.kind, t.zuj, t.population, t.partner, t.note, t.latitude, t.longitude, t.archived, t.created_at, t.updated_at`
 
 func scanMunicipality(s scanner) (Municipality, error) {
 	var m Municipality
 	var zuj sql.NullString
-	err := s.Scan(&m.ID, &m.Name, &m.Kind, &zuj, &m.Population, &m.Partner, &m.Note, &m.Archived, &m.CreatedAt, &m.UpdatedAt)
+	err := s.Scan(&m.ID, &m.Name, &m.Kind, &zuj, &m.Population, &m.Partner, &m.Note, &m.Lat, &m.Lng, &m.Archived, &m.CreatedAt, &m.UpdatedAt)
 	m.ZUJ = zuj.String
 	return m, err
 }
@@ -117,15 +117,15 @@ func findMunicipality(ctx context.Context, q store.Q, id int64) (Municipality, e
 
 func insertMunicipality(ctx context.Context, q store.Q, m *Municipality) error {
 	var err error
-	m.ID, err = store.InsertID(ctx, q, `INSERT INTO municipalities (name, kind, zuj, population, partner, note, archived, search, sort_key, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.Name, m.Kind, nullStr(m.ZUJ), m.Population, m.Partner, m.Note, m.Archived,
+	m.ID, err = store.InsertID(ctx, q, `INSERT INTO municipalities (name, kind, zuj, population, partner, note, latitude, longitude, archived, search, sort_key, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.Name, m.Kind, nullStr(m.ZUJ), m.Population, m.Partner, m.Note, m.Lat, m.Lng, m.Archived,
 		czech.FoldJoin(m.Name, m.ZUJ), czech.SortKey(m.Name), m.CreatedAt, m.UpdatedAt)
 	return err
 }
 
 func updateMunicipality(ctx context.Context, q store.Q, m *Municipality) error {
-	_, err := q.Exec(ctx, `UPDATE municipalities SET name = ?, kind = ?, zuj = ?, population = ?, partner = ?, note = ?, archived = ?, search = ?, sort_key = ?, updated_at = ? WHERE id = ?`,
-		m.Name, m.Kind, nullStr(m.ZUJ), m.Population, m.Partner, m.Note, m.Archived, czech.FoldJoin(m.Name, m.ZUJ), czech.SortKey(m.Name), m.UpdatedAt, m.ID)
+	_, err := q.Exec(ctx, `UPDATE municipalities SET name = ?, kind = ?, zuj = ?, population = ?, partner = ?, note = ?, latitude = ?, longitude = ?, archived = ?, search = ?, sort_key = ?, updated_at = ? WHERE id = ?`,
+		m.Name, m.Kind, nullStr(m.ZUJ), m.Population, m.Partner, m.Note, m.Lat, m.Lng, m.Archived, czech.FoldJoin(m.Name, m.ZUJ), czech.SortKey(m.Name), m.UpdatedAt, m.ID)
 	return err
 }
 

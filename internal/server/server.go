@@ -36,6 +36,13 @@ type Deps struct {
 	SecureCookies bool
 	Mail          mail.Sender // nil: e-mails are logged
 	BaseURL       string      // public URL for links in e-mails
+	// Assets is the folder of the front-end packages (node_modules); ""
+	// looks for node_modules in the working directory and its parents.
+	Assets string
+	// MapTiles is the tile URL template ("" a blank offline grid, "off" no
+	// maps; kpss serve passes OpenStreetMap's unless configured);
+	// MapAttribution the tile provider's credit.
+	MapTiles, MapAttribution string
 }
 
 // Server is the kpss web application.
@@ -56,6 +63,7 @@ type Server struct {
 	env     *Env
 	jobs    []Job
 	nav     []NavEntry
+	leaflet string // folder of Leaflet's dist files; "" without maps
 }
 
 // New builds the server and checks the route list.
@@ -101,6 +109,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.rd.Nav = s.menu
 	s.rd.Site = func(r *http.Request) string { return s.siteName(r.Context()) }
+	s.setUpMaps(d)
 	if err := s.mount(); err != nil {
 		return nil, err
 	}
@@ -151,6 +160,9 @@ func (s *Server) mount() error {
 		mux.Handle(rt.Pattern, s.guard(rt))
 	}
 	mux.Handle("/static/", http.StripPrefix("/static/", staticHandler()))
+	if s.leaflet != "" {
+		mux.Handle("/static/vendor/leaflet/", http.StripPrefix("/static/vendor/leaflet/", vendorHandler(s.leaflet)))
+	}
 	// Anything else is a 404 page (not the mux's plain-text one).
 	mux.Handle("/", s.guard(Route{Pattern: "/", Policy: &auth.Public, Handler: func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.NotFound, "err.page_not_found")
@@ -161,7 +173,7 @@ func (s *Server) mount() error {
 		r = r.WithContext(web.WithLang(r.Context(), s.lang(r)))
 		s.rd.Error(w, r, apperr.New(apperr.Forbidden, "err.csrf"))
 	}))
-	s.handler = s.recoverer(securityHeaders(cop.Handler(mux)))
+	s.handler = s.recoverer(securityHeaders(s.rd.Map.TileOrigin(), cop.Handler(mux)))
 	return nil
 }
 
@@ -290,10 +302,17 @@ func (s *Server) siteName(ctx context.Context) string {
 	return name
 }
 
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets the headers of every answer. tiles is the map tile
+// server's origin ("" for none), the one foreign source of images.
+func securityHeaders(tiles string, next http.Handler) http.Handler {
+	img := "img-src 'self' data:"
+	if tiles != "" {
+		img += " " + tiles
+	}
+	csp := "default-src 'self'; " + img + "; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")

@@ -47,6 +47,8 @@ type Renderer struct {
 	Nav func(r *http.Request) []NavItem
 	// Site returns the name of the region shown in the header.
 	Site func(r *http.Request) string
+	// Map configures the maps; nil: no maps are drawn (lists only).
+	Map *MapConfig
 
 	shared *template.Template
 	pages  map[string]*template.Template
@@ -119,6 +121,7 @@ type Page struct {
 	NoIndex bool
 	Wide    bool
 	ReqURI  string
+	Map     *MapConfig // for the map-head partial; nil without maps
 }
 
 // Crumb is one breadcrumb link.
@@ -135,7 +138,7 @@ func (rd *Renderer) Localizer(r *http.Request) *i18n.Localizer {
 func (rd *Renderer) Page(r *http.Request, titleKey string, args ...any) *Page {
 	l := rd.Localizer(r)
 	p := &Page{L: l, User: auth.UserFrom(r.Context()), Title: l.T(titleKey, args...), Path: r.URL.Path,
-		Query: r.URL.Query(), Form: NewForm(nil), ReqURI: r.URL.RequestURI()}
+		Query: r.URL.Query(), Form: NewForm(nil), ReqURI: r.URL.RequestURI(), Map: rd.Map}
 	if rd.Nav != nil {
 		p.Nav = rd.Nav(r)
 	}
