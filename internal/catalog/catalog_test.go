@@ -94,6 +94,50 @@ func TestSearchAndCzechOrder(t *testing.T) {
 	})
 }
 
+// Both engines search alike through their full-text index (FTS5 on SQLite, a
+// tsvector on PostgreSQL): every word must match the start of a word of the
+// service's text, in any order, without diacritics; the middle of a word does
+// not match; digits are words ("§ 44" finds the type's services by "44");
+// punctuation and quotes are harmless; the index follows an edit.
+func TestSearchSameOnBothEngines(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := newFixture(t, db)
+		ctx := context.Background()
+		fx.add(t, "Pečovatelská služba Napajedla", "p40")
+		relief := fx.add(t, "Úleva pro pečující", "p44")
+		fx.add(t, "Poradna pro rodinu a mezilidské vztahy", "counselling")
+		for q, want := range map[string]string{
+			"sluzba napajedla":        "Pečovatelská služba Napajedla",
+			"NAPAJ pečov":             "Pečovatelská služba Napajedla",
+			"ovatelska":               "",
+			"44":                      "Úleva pro pečující",
+			"§ 44":                    "Úleva pro pečující",
+			"pečující odleh":          "Úleva pro pečující",
+			"mezilid":                 "Poradna pro rodinu a mezilidské vztahy",
+			"rodin' OR 1=1 --":        "",
+			`"poradna" & !vztahy | x`: "",
+			"poradna: vztahy!":        "Poradna pro rodinu a mezilidské vztahy",
+			"charita":                 "Pečovatelská služba Napajedla | Poradna pro rodinu a mezilidské vztahy | Úleva pro pečující",
+		} {
+			found, n, err := fx.c.FindServices(ctx, Filter{Q: q, Paging: store.Paging{PerPage: -1}})
+			if err != nil {
+				t.Fatalf("q=%q: %v", q, err)
+			}
+			if names(found) != want || n != len(found) {
+				t.Errorf("q=%q found %q (total %d), want %q", q, names(found), n, want)
+			}
+		}
+		relief.Description = "Podpora pro ty, kdo doma pečují o blízkého s demencí."
+		if _, err := fx.c.UpdateService(ctx, relief.ID, *relief); err != nil {
+			t.Fatal(err)
+		}
+		found, _, _ := fx.c.FindServices(ctx, Filter{Q: "demenc", Paging: store.Paging{PerPage: -1}})
+		if names(found) != "Úleva pro pečující" {
+			t.Errorf("after the edit q=demenc found %q", names(found))
+		}
+	})
+}
+
 // Every change writes one audit row and bumps the version.
 func TestChangesAreAuditedAndVersioned(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {

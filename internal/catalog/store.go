@@ -38,14 +38,30 @@ func nullStr(s string) any {
 	return s
 }
 
+// searchWords splits folded text into the words the full-text indexes know:
+// runs of letters and digits.
+func searchWords(folded string) []string {
+	return strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
 // ftsQuery turns folded words into an FTS5 query of word prefixes
 // ("pecovat"* "napaj"*); "" when no word is left.
 func ftsQuery(folded string) string {
 	var terms []string
-	for _, w := range strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+	for _, w := range searchWords(folded) {
 		terms = append(terms, `"`+w+`"*`)
 	}
 	return strings.Join(terms, " ")
+}
+
+// tsQuery is the same for PostgreSQL's to_tsquery: 'pecovat':* & 'napaj':*.
+// The words hold only letters and digits, so quoting cannot break out.
+func tsQuery(folded string) string {
+	var terms []string
+	for _, w := range searchWords(folded) {
+		terms = append(terms, "'"+w+"':*")
+	}
+	return strings.Join(terms, " & ")
 }
 
 func (f Filter) where(d store.Dialect) ([]string, []any) {
@@ -55,15 +71,22 @@ func (f Filter) where(d store.Dialect) ([]string, []any) {
 		where = append(where, "s.status = ?")
 		args = append(args, StatusActive)
 	}
+	// Both engines match word prefixes through a full-text index: FTS5 on
+	// SQLite, a GIN-indexed tsvector on PostgreSQL (migration 0011).
+	// Text without a single word ("§") falls back to LIKE on the folded column.
 	folded := czech.Fold(f.Q)
-	if m := ftsQuery(folded); d == store.SQLite && m != "" {
-		where = append(where, `s.id IN (SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ?)`)
-		args = append(args, m)
-	} else {
+	switch {
+	case len(searchWords(folded)) == 0:
 		for _, w := range store.LikeWords(folded) {
 			where = append(where, `s.search LIKE ? ESCAPE '\'`)
 			args = append(args, w)
 		}
+	case d == store.SQLite:
+		where = append(where, `s.id IN (SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ?)`)
+		args = append(args, ftsQuery(folded))
+	default:
+		where = append(where, `s.search_tsv @@ to_tsquery('simple', ?)`)
+		args = append(args, tsQuery(folded))
 	}
 	if f.MunicipalityID != 0 {
 		where = append(where, `(EXISTS (SELECT 1 FROM catalog_service_municipalities m WHERE m.service_id = s.id AND m.municipality_id = ?)

@@ -1,0 +1,5 @@
+-- Public portal, second step. The catalogue's full-text search on SQLite is
+-- the FTS5 table catalog_fts (0005); PostgreSQL gets its index in its own
+-- 0011. Here: an index for the search by distance, which first cuts a
+-- latitude/longitude box (geo.Box), then the exact distance.
+CREATE INDEX catalog_locations_geo ON catalog_locations (latitude, longitude);
