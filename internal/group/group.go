@@ -201,8 +201,9 @@ type AgendaItem struct {
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 	// Display: the earlier meetings this item was carried over from.
-	History []ItemHistory `json:"history,omitempty"`
-	RefLink string        `json:"-"`
+	History  []ItemHistory `json:"history,omitempty"`
+	RefLink  string        `json:"-"`
+	RefTitle string        `json:"-"` // what it points to, when the item's own title differs
 }
 
 // ItemHistory is one earlier appearance of a carried-over item.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"kpss/internal/apperr"
@@ -351,8 +352,11 @@ func (s *Service) Agenda(ctx context.Context, meetingID int64) ([]AgendaItem, er
 			continue
 		}
 		if r, ok := refs[items[i].Kind][*items[i].RefID]; ok {
-			if items[i].Title == "" {
+			if items[i].Title == "" || items[i].Title == "#"+itoa(*items[i].RefID) {
 				items[i].Title = r.Title
+			}
+			if items[i].Title != r.Title {
+				items[i].RefTitle = r.Title
 			}
 			items[i].RefLink = r.URL
 		}
@@ -381,6 +385,20 @@ func (s *Service) AddItem(ctx context.Context, a AgendaItem) (*AgendaItem, error
 	}
 	if a.Title == "" {
 		a.Title = "#" + itoa(*a.RefID)
+		// The title of what it points to, kept with the item for the minutes.
+		if src := s.refSource(a.Kind); src != nil {
+			refs, err := src.Refs(ctx, []int64{*a.RefID})
+			if err != nil {
+				return nil, err
+			}
+			r, ok := refs[*a.RefID]
+			if !ok {
+				f := apperr.Fields{}
+				f.Add("ref_id", "err.bad_reference")
+				return nil, f.Err()
+			}
+			a.Title = r.Title
+		}
 	}
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		m, err := s.openMeeting(ctx, tx, a.MeetingID)
@@ -397,6 +415,73 @@ func (s *Service) AddItem(ctx context.Context, a AgendaItem) (*AgendaItem, error
 		return nil, err
 	}
 	return &a, nil
+}
+
+func (s *Service) refSource(kind string) RefSource {
+	switch kind {
+	case ItemSuggestion:
+		return s.Suggestions
+	case ItemMeasure:
+		return s.Measures
+	}
+	return nil
+}
+
+// AddSuggestionItems puts suggestions on a meeting's agenda, one item each
+// titled with the suggestion's code and summary, skipping those already on
+// it. It returns the items added (one audit row for them all).
+func (s *Service) AddSuggestionItems(ctx context.Context, meetingID int64, ids []int64) ([]AgendaItem, error) {
+	if s.Suggestions == nil || len(ids) == 0 {
+		f := apperr.Fields{}
+		f.Add("suggestion_ids", "group.err.suggestion_pick")
+		return nil, f.Err()
+	}
+	refs, err := s.Suggestions.Refs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []AgendaItem
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		m, err := s.openMeeting(ctx, tx, meetingID)
+		if err != nil {
+			return err
+		}
+		items, err := findItems(ctx, tx, meetingID)
+		if err != nil {
+			return err
+		}
+		on := map[int64]bool{}
+		for _, it := range items {
+			if it.Kind == ItemSuggestion && it.RefID != nil {
+				on[*it.RefID] = true
+			}
+		}
+		var titles []string
+		for _, id := range ids {
+			r, ok := refs[id]
+			if !ok {
+				f := apperr.Fields{}
+				f.Add("suggestion_ids", "err.bad_reference")
+				return f.Err()
+			}
+			if on[id] {
+				continue
+			}
+			on[id] = true
+			a := AgendaItem{MeetingID: meetingID, Kind: ItemSuggestion, RefID: &id, Title: r.Title, CreatedAt: s.now(), UpdatedAt: s.now()}
+			if err := insertItem(ctx, tx, &a); err != nil {
+				return err
+			}
+			out = append(out, a)
+			titles = append(titles, a.Title)
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "agenda_suggestions", Entity: "group_meeting", EntityID: meetingID,
+			Summary: m.GroupCode + ": " + strings.Join(titles, "; "), After: out})
+	})
+	return out, err
 }
 
 // MoveItem swaps an item with its neighbour above (up) or below.

@@ -65,6 +65,14 @@ func (h *Handler) meetingOf(r *http.Request) (*Meeting, Access, error) {
 // agenda, attendance with the quorum, resolutions, registrations and what
 // the user may do next.
 func (h *Handler) ShowMeeting(w http.ResponseWriter, r *http.Request) error {
+	return h.renderMeeting(w, r, nil, http.StatusOK)
+}
+
+// candidateLimit is how many open suggestions the agenda form offers to tick;
+// older ones are added by their tracking code.
+const candidateLimit = 40
+
+func (h *Handler) renderMeeting(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error {
 	m, acc, err := h.meetingOf(r)
 	if err != nil {
 		return err
@@ -108,9 +116,38 @@ func (h *Handler) ShowMeeting(w http.ResponseWriter, r *http.Request) error {
 		counts["answer_"+a.Response]++
 	}
 	p := h.crumbs(h.R.Page(r, "group.meeting.title", "Group", m.GroupName, "Date", h.l(r).Date(m.StartsAt))).Crumb("/skupiny/"+itoa(m.GroupID), m.GroupName)
+	if f == nil {
+		f = web.NewForm(url.Values{"kind": {ItemText}})
+	}
+	p.Form = f
+	kinds := []string{ItemText, ItemMeasure}
+	var picks []web.Option
+	var more int
+	picker, _ := h.Svc.Suggestions.(SuggestionPicker)
+	if picker == nil {
+		kinds = []string{ItemText, ItemSuggestion, ItemMeasure}
+	} else if acc.Manage && m.State != StateCancelled {
+		on := map[int64]bool{}
+		for _, it := range agenda {
+			if it.Kind == ItemSuggestion && it.RefID != nil {
+				on[*it.RefID] = true
+			}
+		}
+		cs, total, err := picker.Candidates(ctx, candidateLimit)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if !on[c.ID] {
+				picks = append(picks, web.Option{Value: itoa(c.ID), Label: c.Label()})
+			}
+		}
+		more = total - len(cs)
+	}
 	p.Data = map[string]any{"M": m, "Place": place, "Agenda": agenda, "Roll": roll, "Resolutions": res, "Regs": regs, "Minutes": mins,
-		"Acc": acc, "MyAnswer": myAnswer, "Counts": counts, "Kinds": options(p.L, "group.item.kind.", ItemText, ItemSuggestion, ItemMeasure)}
-	h.R.Render(w, r, http.StatusOK, "group/meeting", p)
+		"Acc": acc, "MyAnswer": myAnswer, "Counts": counts, "Kinds": options(p.L, "group.item.kind.", kinds...),
+		"Picker": picker != nil, "Picks": picks, "MorePicks": more}
+	h.R.Render(w, r, status, "group/meeting", p)
 	return nil
 }
 
@@ -345,19 +382,43 @@ func (h *Handler) AddItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	it := AgendaItem{MeetingID: id, Kind: f.Get("kind"), RefID: f.Int64Ptr("ref_id"), Title: f.Get("title"), Body: f.Values.Get("body")}
-	if it.Kind == "" {
-		it.Kind = ItemText
+	flash := "group.flash.item_added"
+	if picker, ok := h.Svc.Suggestions.(SuggestionPicker); ok && f.Get("kind") == ItemSuggestion {
+		// Ticked suggestions and tracking codes typed in (any separator).
+		ids := f.Int64s("suggestion_ids")
+		fields := apperr.Fields{}
+		for _, code := range strings.FieldsFunc(f.Get("codes"), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' }) {
+			c, err := picker.ByCode(r.Context(), code)
+			if apperr.CodeOf(err) == apperr.NotFound {
+				fields.Add("codes", "group.err.suggestion_code", "Code", code)
+				break
+			} else if err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+		}
+		err = fields.Err()
+		if err == nil {
+			var added []AgendaItem
+			added, err = h.Svc.AddSuggestionItems(r.Context(), id, ids)
+			if err == nil && len(added) == 0 {
+				flash = "group.flash.suggestions_already"
+			}
+		}
+	} else {
+		it := AgendaItem{MeetingID: id, Kind: f.Get("kind"), RefID: f.Int64Ptr("ref_id"), Title: f.Get("title"), Body: f.Values.Get("body")}
+		if it.Kind == "" {
+			it.Kind = ItemText
+		}
+		_, err = h.Svc.AddItem(r.Context(), it)
 	}
-	if _, err := h.Svc.AddItem(r.Context(), it); err != nil {
-		if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
-			web.Flash(w, "group.flash.item_invalid")
-			http.Redirect(w, r, "/jednani/"+itoa(id)+"#program", http.StatusSeeOther)
-			return nil
+	if err != nil {
+		if f.SetError(h.l(r), err, "title", "kind", "ref_id", "body", "suggestion_ids", "codes") {
+			return h.renderMeeting(w, r, f, http.StatusUnprocessableEntity)
 		}
 		return err
 	}
-	web.Flash(w, "group.flash.item_added")
+	web.Flash(w, flash)
 	http.Redirect(w, r, "/jednani/"+itoa(id)+"#program", http.StatusSeeOther)
 	return nil
 }

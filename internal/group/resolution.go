@@ -190,11 +190,12 @@ func (s *Service) FindResolutions(ctx context.Context, f ResolutionFilter) ([]Re
 
 // TaskFilter selects tasks.
 type TaskFilter struct {
-	GroupID      int64
-	GroupIDs     []int64
-	ResolutionID int64
-	PersonID     int64 // tasks of a person
-	State        string
+	GroupID       int64
+	GroupIDs      []int64
+	ResolutionID  int64
+	ResolutionIDs []int64 // tasks of these resolutions
+	PersonID      int64   // tasks of a person
+	State         string
 	store.Paging
 }
 
@@ -214,6 +215,9 @@ func (s *Service) FindTasks(ctx context.Context, f TaskFilter) ([]Task, int, err
 	}
 	if f.ResolutionID != 0 {
 		w, args = append(w, "k.resolution_id = ?"), append(args, f.ResolutionID)
+	}
+	if len(f.ResolutionIDs) > 0 {
+		w, args = append(w, "k.resolution_id IN ("+store.Placeholders(len(f.ResolutionIDs))+")"), append(args, int64Args(f.ResolutionIDs)...)
 	}
 	if f.PersonID != 0 {
 		w, args = append(w, "k.assignee_kind = 'person' AND k.assignee_id = ?"), append(args, f.PersonID)

@@ -93,11 +93,17 @@ func TestCoordinatorRunsAMeetingYear(t *testing.T) {
 	b.ClickAndWait(t, fmt.Sprintf(`a[href="/jednani/%d"]`, first))
 	b.Axe(t)
 
-	b.Fill(t, "#f-item-title", "Bezbariérový přístup na poštu")
-	b.ClickAndWait(t, fmt.Sprintf(`form[action="/jednani/%d/program"] button[type=submit]`, first))
-	if got := b.Text(t, "ol.agenda"); !strings.Contains(got, "Bezbariérový přístup na poštu") {
+	// The newest open suggestion goes on the agenda by a tick, then a free-text item.
+	var sugCode string
+	e.db.QueryRow(context.Background(), `SELECT code FROM suggestions WHERE state IN ('new', 'accepted', 'in_progress') ORDER BY received_at DESC, id DESC LIMIT 1`).Scan(&sugCode)
+	b.Click(t, "#f-suggestion-ids-0")
+	b.ClickAndWait(t, `form[aria-labelledby="add-suggestions"] button[type=submit]`)
+	b.Fill(t, "#f-title", "Bezbariérový přístup na poštu")
+	b.ClickAndWait(t, `form[aria-labelledby="add-item"] button[type=submit]`)
+	if got := b.Text(t, "ol.agenda"); !strings.Contains(got, "Bezbariérový přístup na poštu") || !strings.Contains(got, sugCode+" – ") {
 		t.Fatalf("agenda %q", got)
 	}
+	b.Axe(t)
 	b.ClickAndWait(t, fmt.Sprintf(`form[action="/jednani/%d/pozvanky"] button`, first))
 	if got := b.Text(t, ".flash"); got != "Pozvánky byly rozeslány." {
 		t.Fatalf("after invitations flash %q", got)

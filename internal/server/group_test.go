@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -348,4 +349,145 @@ func BenchmarkDemoLoad(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		newTestEnv(b, "sqlite")
 	}
+}
+
+// The coordinator puts suggestions on an agenda by ticking them or by their
+// tracking code; the agenda shows the code and summary with a link, and the
+// suggestion's page shows the meeting, the resolution, its task and the
+// suggestion's state.
+func TestGroupSuggestionSeam(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	g := e.groupIDs()
+	c := e.session("koordinator")
+	ctx := context.Background()
+	var meeting int64
+	if err := e.db.QueryRow(ctx, `SELECT id FROM meetings WHERE group_id = ? AND state = 'planned' ORDER BY starts_at LIMIT 1`, g.sen).Scan(&meeting); err != nil {
+		t.Fatal(err)
+	}
+	var newest, older int64
+	var newestCode, olderCode string
+	if err := e.db.QueryRow(ctx, `SELECT id, code FROM suggestions WHERE state IN ('new', 'accepted', 'in_progress') ORDER BY received_at DESC, id DESC LIMIT 1`).Scan(&newest, &newestCode); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.QueryRow(ctx, `SELECT id, code FROM suggestions WHERE id <> ? ORDER BY received_at, id LIMIT 1`, newest).Scan(&older, &olderCode); err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf("/jednani/%d", meeting)
+	body := e.do("GET", page, nil, c).Body.String()
+	if !strings.Contains(body, fmt.Sprintf(`name="suggestion_ids" value="%d"`, newest)) || !strings.Contains(body, newestCode+" – ") {
+		t.Fatalf("the agenda form does not offer the newest open suggestion %s", newestCode)
+	}
+	// A mistyped code: 422 with the code kept and a clear message.
+	rec := e.do("POST", page+"/program", url.Values{"kind": {"suggestion"}, "codes": {"NEEXISTUJE1"}}, c)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Podnět s kódem NEEXISTUJE1 nenacházíme") ||
+		!strings.Contains(rec.Body.String(), `value="NEEXISTUJE1"`) || !strings.Contains(rec.Body.String(), "error-summary") {
+		t.Fatalf("unknown code: %d", rec.Code)
+	}
+	if rec := e.do("POST", page+"/program", url.Values{"kind": {"suggestion"}}, c); rec.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(rec.Body.String(), "Zaškrtněte podnět nebo napište jeho kód.") {
+		t.Fatalf("nothing picked: %d", rec.Code)
+	}
+	// Ticked and typed (lower case, with a dash) at once.
+	typed := strings.ToLower(olderCode[:5]) + "-" + olderCode[5:]
+	if rec := e.do("POST", page+"/program", url.Values{"kind": {"suggestion"}, "suggestion_ids": {fmt.Sprint(newest)}, "codes": {typed}}, c); rec.Code != http.StatusSeeOther {
+		t.Fatalf("add suggestions: %d %s", rec.Code, rec.Body.String())
+	}
+	body = e.do("GET", page, nil, c).Body.String()
+	for _, want := range []string{fmt.Sprintf(`href="/podnety/%d">%s – `, newest, newestCode), fmt.Sprintf(`href="/podnety/%d">%s – `, older, olderCode)} {
+		if !strings.Contains(body, want) {
+			t.Errorf("agenda lacks %s", want)
+		}
+	}
+	if strings.Contains(body, fmt.Sprintf(`name="suggestion_ids" value="%d"`, newest)) {
+		t.Error("a suggestion already on the agenda is offered again")
+	}
+	// Adding it again adds nothing.
+	e.do("POST", page+"/program", url.Values{"kind": {"suggestion"}, "suggestion_ids": {fmt.Sprint(newest)}}, c)
+	var n int
+	e.db.QueryRow(ctx, `SELECT COUNT(*) FROM agenda_items WHERE meeting_id = ? AND kind = 'suggestion' AND ref_id = ?`, meeting, newest).Scan(&n)
+	if n != 1 {
+		t.Errorf("the suggestion is %d× on the agenda", n)
+	}
+	// A member who is not staff is linked to the public tracking page.
+	e.linkUser("clen-sen", "Josef Kratochvíl")
+	body = e.do("GET", page, nil, e.session("clen-sen")).Body.String()
+	if !strings.Contains(body, fmt.Sprintf(`href="/podnet/%s">%s – `, newestCode, newestCode)) || strings.Contains(body, `name="suggestion_ids"`) {
+		t.Errorf("a member sees the desk's link or the picker")
+	}
+	var item int64
+	e.db.QueryRow(ctx, `SELECT id FROM agenda_items WHERE meeting_id = ? AND ref_id = ?`, meeting, newest).Scan(&item)
+
+	// A resolution with a task on that item; the suggestion's page traces it.
+	rec = e.do("POST", page+"/usneseni/nove", url.Values{"agenda_item_id": {fmt.Sprint(item)}, "text": {"Doporučuje odboru rozvoje řešit podnět do konce roku."},
+		"votes_for": {"7"}, "votes_against": {"0"}, "votes_abstained": {"1"}, "outcome": {"adopted"},
+		"task_title": {"Prověřit podnět na místě"}, "assignee": {fmt.Sprintf("department:%d", e.ids.social)}, "due_on": {"2027-06-30"}}, c)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("resolution: %d %s", rec.Code, rec.Body.String())
+	}
+	var number string
+	e.db.QueryRow(ctx, `SELECT number FROM resolutions WHERE agenda_item_id = ?`, item).Scan(&number)
+	body = e.do("GET", fmt.Sprintf("/podnety/%d", newest), nil, c).Body.String()
+	for _, want := range []string{"Cesta přes pracovní skupiny", "Projednáváno na jednání skupiny PS Senioři (naplánováno)", fmt.Sprintf(`href="/jednani/%d"`, meeting),
+		"Usnesení " + number + " (přijato)", "Úkol: Prověřit podnět na místě – Odbor sociálních věcí, termín 30.", "Stav podnětu nyní:"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("suggestion page lacks %q", want)
+		}
+	}
+}
+
+// Meetings of public groups and meetings taking registrations show in the
+// public calendar; cancelled ones and others do not.
+func TestGroupMeetingsInCalendar(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	g := e.groupIDs()
+	c := e.session("koordinator")
+	ctx := context.Background()
+	next := func(group int64) (int64, time.Time) {
+		var id int64
+		var at time.Time
+		if err := e.db.QueryRow(ctx, `SELECT id, starts_at FROM meetings WHERE group_id = ? AND state = 'planned' AND starts_at > ? ORDER BY starts_at LIMIT 1`, group, time.Now().UTC()).Scan(&id, &at); err != nil {
+			t.Fatal(err)
+		}
+		return id, at
+	}
+	sen, senAt := next(g.sen) // public minutes
+	rd, rdAt := next(g.rd)    // not public
+	month := func(at time.Time) string {
+		return e.do("GET", "/kalendar?mesic="+at.In(pragueTZ(t)).Format("2006-01"), nil, nil).Body.String()
+	}
+	body := month(senAt)
+	if !strings.Contains(body, "Jednání: PS Senioři") || !strings.Contains(body, fmt.Sprintf("/skupiny/%d/zapisy", g.sen)) {
+		t.Errorf("a planned meeting of a public group is not in the calendar")
+	}
+	if strings.Contains(month(rdAt), "Jednání: PS Rodiny s dětmi") {
+		t.Errorf("a meeting of a group without the public switch is in the calendar")
+	}
+	// Registrations open: the meeting shows with the registration link.
+	form := url.Values{"date": {rdAt.In(pragueTZ(t)).Format("2006-01-02")}, "start": {"15:00"}, "end": {"17:00"}, "capacity": {"12"}}
+	if rec := e.do("POST", fmt.Sprintf("/jednani/%d/upravit", rd), form, c); rec.Code != http.StatusSeeOther {
+		t.Fatalf("capacity: %d", rec.Code)
+	}
+	body = month(rdAt)
+	if !strings.Contains(body, "Jednání: PS Rodiny s dětmi") {
+		t.Errorf("a meeting taking registrations is not in the calendar")
+	}
+	list := e.do("GET", "/kalendar/seznam?per_page=500", nil, nil).Body.String()
+	if !strings.Contains(list, fmt.Sprintf("/jednani/%d/prihlaska", rd)) {
+		t.Errorf("the calendar list does not link to the registration form")
+	}
+	// Cancelled: gone.
+	if rec := e.do("POST", fmt.Sprintf("/jednani/%d/stav", sen), url.Values{"state": {"cancelled"}}, c); rec.Code != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", rec.Code)
+	}
+	if strings.Contains(month(senAt), fmt.Sprintf("meeting-%d@", sen)) || strings.Contains(e.do("GET", "/kalendar.ics", nil, nil).Body.String(), fmt.Sprintf("meeting-%d@kpss", sen)) {
+		t.Errorf("a cancelled meeting is still in the calendar")
+	}
+}
+
+func pragueTZ(t *testing.T) *time.Location {
+	l, err := time.LoadLocation("Europe/Prague")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }

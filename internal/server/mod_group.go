@@ -8,6 +8,7 @@ import (
 	"kpss/internal/auth"
 	"kpss/internal/group"
 	"kpss/internal/store"
+	"kpss/internal/suggestion"
 )
 
 // The working groups and the steering group: members, meeting plans,
@@ -26,6 +27,13 @@ func init() {
 			h, err := group.NewHandler(svc, env.R, env.API, env.PartnerH)
 			if err != nil {
 				return nil, err
+			}
+			// Suggestions (below): agenda items show and pick them; the
+			// suggestion's page shows its way through meetings and resolutions.
+			if sh, ok := env.Modules["suggestion"].(*suggestion.Handler); ok {
+				link := &group.Suggestions{S: sh.Svc, G: svc, Catalog: env.R.Catalog}
+				svc.Suggestions = link
+				sh.Svc.SetTracer(link)
 			}
 			env.AddJob(Job{Name: "group-overdue-tasks", Every: 6 * time.Hour, Run: func(ctx context.Context) error { return svc.SyncAllOverdue(ctx) }})
 			// Names of registered non-members and guests are kept for a year after the meeting.
