@@ -7,7 +7,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,7 +42,12 @@ type demoIDs struct {
 // newTestEnv starts a server on a fresh database of engine with the demo region.
 func newTestEnv(t testing.TB, engine string) *testEnv {
 	t.Helper()
-	db := storetest.New(t, engine)
+	var db *store.DB
+	if engine == "sqlite" {
+		db = sqliteDemoCopy(t)
+	} else {
+		db = storetest.New(t, engine)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := New(Deps{DB: db, Log: log})
 	if err != nil {
@@ -47,8 +55,10 @@ func newTestEnv(t testing.TB, engine string) *testEnv {
 	}
 	srv.Auth().Argon = fastArgon
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, demo.Deps{DB: db, Auth: srv.Auth(), Partners: partner.NewService(db, audit.New(), time.Now), Now: time.Now}, demoPassword); err != nil {
-		t.Fatal(err)
+	if engine != "sqlite" {
+		if _, err := demo.Load(ctx, demo.Deps{DB: db, Auth: srv.Auth(), Partners: partner.NewService(db, audit.New(), time.Now), Now: time.Now}, demoPassword); err != nil {
+			t.Fatal(err)
+		}
 	}
 	e := &testEnv{t: t, srv: srv, db: db}
 	id := func(q string, args ...any) int64 {
@@ -72,6 +82,82 @@ func newTestEnv(t testing.TB, engine string) *testEnv {
 	}
 	e.ids.targetUser = u.ID
 	return e
+}
+
+// The SQLite demo database is built once per test binary and copied for
+// each test: loading every module's demo data takes far longer than copying
+// a file, and most of this package's tests start from the demo region.
+var sqliteDemo struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+// sqliteDemoCopy returns a fresh SQLite database holding the demo region.
+func sqliteDemoCopy(t testing.TB) *store.DB {
+	t.Helper()
+	sqliteDemo.once.Do(func() {
+		sqliteDemo.dir, sqliteDemo.err = os.MkdirTemp("", "kpss-demo-")
+		if sqliteDemo.err != nil {
+			return
+		}
+		sqliteDemo.path = filepath.Join(sqliteDemo.dir, "demo.db")
+		sqliteDemo.err = buildSQLiteDemo(sqliteDemo.path)
+	})
+	if sqliteDemo.err != nil {
+		t.Fatalf("demo database: %v", sqliteDemo.err)
+	}
+	path := filepath.Join(t.TempDir(), "kpss.db")
+	src, err := os.ReadFile(sqliteDemo.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func buildSQLiteDemo(path string) error {
+	ctx := context.Background()
+	db, err := store.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		return err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return err
+	}
+	srv, err := New(Deps{DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		db.Close()
+		return err
+	}
+	srv.Auth().Argon = fastArgon
+	if _, err := demo.Load(ctx, demo.Deps{DB: db, Auth: srv.Auth(), Partners: partner.NewService(db, audit.New(), time.Now), Now: time.Now}, demoPassword); err != nil {
+		db.Close()
+		return err
+	}
+	// One file, no write-ahead log beside it, so that a plain copy is whole.
+	if _, err := db.Exec(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		db.Close()
+		return err
+	}
+	return db.Close()
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sqliteDemo.dir != "" {
+		os.RemoveAll(sqliteDemo.dir)
+	}
+	os.Exit(code)
 }
 
 // session signs login in and returns its session cookie.
