@@ -277,17 +277,26 @@ func (s *Server) lang(r *http.Request) string {
 
 func (s *Server) menu(r *http.Request) []web.NavItem {
 	// Public entries (the catalogue, guides …) show to everyone, the rest to
-	// those whose role may open them.
+	// those whose role may open them. The current entry is the one with the
+	// longest path that the page's path starts with (/podnety/verejne, not
+	// also /podnety).
 	u := auth.UserFrom(r.Context())
 	var out []web.NavItem
+	current, best := -1, 0
 	for _, n := range s.nav {
 		p, ok := s.policy["GET "+n.Path]
 		if !ok {
 			continue
 		}
 		if allowed, _ := p.Allows(r, u); allowed {
-			out = append(out, web.NavItem{Path: n.Path, Label: n.Label, Current: r.URL.Path == n.Path || strings.HasPrefix(r.URL.Path, n.Path+"/")})
+			if (r.URL.Path == n.Path || strings.HasPrefix(r.URL.Path, n.Path+"/")) && len(n.Path) > best {
+				current, best = len(out), len(n.Path)
+			}
+			out = append(out, web.NavItem{Path: n.Path, Label: n.Label, Public: p.Public})
 		}
+	}
+	if current >= 0 {
+		out[current].Current = true
 	}
 	return out
 }

@@ -37,6 +37,7 @@ type NavItem struct {
 	Path    string
 	Label   string // i18n key
 	Current bool
+	Public  bool // open to everyone: the public portal's part of the menu
 }
 
 // Renderer renders pages with the shared layout.
@@ -122,6 +123,25 @@ type Page struct {
 	Wide    bool
 	ReqURI  string
 	Map     *MapConfig // for the map-head partial; nil without maps
+}
+
+// WorkNav is the part of the menu that needs an account (the desks of the
+// coordinator, groups, providers …).
+func (p *Page) WorkNav() []NavItem { return p.navPart(false) }
+
+// PortalNav is the public portal's part of the menu (catalogue, guides,
+// calendar, news …). A signed-in user sees it as a second, lighter row, so
+// that the working menu stays one line; a visitor sees it alone.
+func (p *Page) PortalNav() []NavItem { return p.navPart(true) }
+
+func (p *Page) navPart(public bool) []NavItem {
+	var out []NavItem
+	for _, n := range p.Nav {
+		if n.Public == public {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // Crumb is one breadcrumb link.
