@@ -30,9 +30,12 @@ type Evaluation struct {
 	Approved      bool               `json:"approved"`
 	ApprovedBy    string             `json:"approved_by"`
 	ApprovedAt    *time.Time         `json:"approved_at"`
-	// ResolutionRef names the steering group's resolution. Seam: the groups
-	// module will offer its numbered resolutions here; now it is free text.
-	ResolutionRef string    `json:"resolution_ref"`
+	// ResolutionRef names the steering group's resolution; ResolutionID is
+	// that resolution in the groups module when it knows it.
+	ResolutionRef string `json:"resolution_ref"`
+	ResolutionID  *int64 `json:"resolution_id"`
+	// ResolutionIDs are resolutions of the groups module cited as evidence.
+	ResolutionIDs []int64   `json:"evidence_resolution_ids"`
 	UpdatedAt     time.Time `json:"updated_at"`
 }
 
@@ -63,14 +66,15 @@ func (e *Evaluation) Validate() error {
 	return f.Err()
 }
 
-const evalCols = `id, measure_id, year, state, justification, evidence, values_json, proposed_by, proposed_at, approved, approved_by, approved_at, resolution_ref, updated_at`
+const evalCols = `id, measure_id, year, state, justification, evidence, values_json, proposed_by, proposed_at, approved, approved_by, approved_at, resolution_ref, resolution_id, updated_at`
 
 func scanEval(s scanner) (Evaluation, error) {
 	var e Evaluation
 	var ev, vals string
-	if err := s.Scan(&e.ID, &e.MeasureID, &e.Year, &e.State, &e.Justification, &ev, &vals, &e.ProposedBy, &e.ProposedAt, &e.Approved, &e.ApprovedBy, &e.ApprovedAt, &e.ResolutionRef, &e.UpdatedAt); err != nil {
+	if err := s.Scan(&e.ID, &e.MeasureID, &e.Year, &e.State, &e.Justification, &ev, &vals, &e.ProposedBy, &e.ProposedAt, &e.Approved, &e.ApprovedBy, &e.ApprovedAt, &e.ResolutionRef, &e.ResolutionID, &e.UpdatedAt); err != nil {
 		return e, err
 	}
+	e.ResolutionIDs = []int64{}
 	e.Evidence = splitLines(ev)
 	e.Values = map[string]float64{}
 	if vals != "" {
@@ -98,12 +102,49 @@ func (s *Service) Evaluations(ctx context.Context, f EvalFilter) ([]Evaluation, 
 	if f.PeriodID != 0 {
 		where, args = append(where, "measure_id IN (SELECT id FROM plan_measures WHERE period_id = ?)"), append(args, f.PeriodID)
 	}
-	return queryAll(ctx, s.DB, `SELECT `+evalCols+` FROM plan_evaluations WHERE `+strings.Join(where, " AND ")+` ORDER BY year DESC, measure_id`, args, scanEval)
+	es, err := queryAll(ctx, s.DB, `SELECT `+evalCols+` FROM plan_evaluations WHERE `+strings.Join(where, " AND ")+` ORDER BY year DESC, measure_id`, args, scanEval)
+	if err != nil || len(es) == 0 {
+		return es, err
+	}
+	return es, evalResolutions(ctx, s.DB, es)
+}
+
+// evalResolutions fills the resolutions cited as evidence (one query).
+func evalResolutions(ctx context.Context, q store.Q, es []Evaluation) error {
+	idx := map[int64]int{}
+	ids := make([]int64, len(es))
+	for i, e := range es {
+		idx[e.ID], ids[i] = i, e.ID
+	}
+	in, args := inArgs(ids)
+	rows, err := q.Query(ctx, `SELECT evaluation_id, resolution_id FROM plan_evaluation_resolutions WHERE evaluation_id IN (`+in+`) ORDER BY resolution_id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var eid, rid int64
+		if err := rows.Scan(&eid, &rid); err != nil {
+			return err
+		}
+		es[idx[eid]].ResolutionIDs = append(es[idx[eid]].ResolutionIDs, rid)
+	}
+	return rows.Err()
+}
+
+func findEvaluation(ctx context.Context, q store.Q, where string, args ...any) (Evaluation, error) {
+	e, err := queryOne(ctx, q, `SELECT `+evalCols+` FROM plan_evaluations WHERE `+where, args, scanEval, "plan_evaluation")
+	if err != nil {
+		return e, err
+	}
+	es := []Evaluation{e}
+	err = evalResolutions(ctx, q, es)
+	return es[0], err
 }
 
 // Evaluation returns one evaluation.
 func (s *Service) Evaluation(ctx context.Context, id int64) (*Evaluation, error) {
-	e, err := queryOne(ctx, s.DB, `SELECT `+evalCols+` FROM plan_evaluations WHERE id = ?`, []any{id}, scanEval, "plan_evaluation")
+	e, err := findEvaluation(ctx, s.DB, `id = ?`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -131,18 +172,22 @@ func (s *Service) ProposeEvaluation(ctx context.Context, e Evaluation) (*Evaluat
 	}
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		at := s.now()
-		b, err := queryOne(ctx, tx, `SELECT `+evalCols+` FROM plan_evaluations WHERE measure_id = ? AND year = ?`, []any{e.MeasureID, e.Year}, scanEval, "plan_evaluation")
+		b, err := findEvaluation(ctx, tx, `measure_id = ? AND year = ?`, e.MeasureID, e.Year)
 		exists := err == nil
 		if err != nil && apperr.CodeOf(err) != apperr.NotFound {
 			return err
 		}
 		e.ProposedBy, e.ProposedAt, e.UpdatedAt = actorName(ctx), at, at
-		e.Approved, e.ApprovedBy, e.ApprovedAt, e.ResolutionRef = false, "", nil, ""
+		e.Approved, e.ApprovedBy, e.ApprovedAt, e.ResolutionRef, e.ResolutionID = false, "", nil, "", nil
+		e.ResolutionIDs = dedupe(e.ResolutionIDs)
+		if e.ResolutionIDs == nil {
+			e.ResolutionIDs = []int64{}
+		}
 		vj, _ := json.Marshal(e.Values)
 		ev := strings.Join(e.Evidence, "\n")
 		if exists {
 			e.ID = b.ID
-			_, err = tx.Exec(ctx, `UPDATE plan_evaluations SET state = ?, justification = ?, evidence = ?, values_json = ?, proposed_by = ?, proposed_at = ?, approved = ?, approved_by = '', approved_at = NULL, resolution_ref = '', updated_at = ? WHERE id = ?`,
+			_, err = tx.Exec(ctx, `UPDATE plan_evaluations SET state = ?, justification = ?, evidence = ?, values_json = ?, proposed_by = ?, proposed_at = ?, approved = ?, approved_by = '', approved_at = NULL, resolution_ref = '', resolution_id = NULL, updated_at = ? WHERE id = ?`,
 				e.State, e.Justification, ev, string(vj), e.ProposedBy, e.ProposedAt, false, e.UpdatedAt, e.ID)
 		} else {
 			e.ID, err = store.InsertID(ctx, tx, `INSERT INTO plan_evaluations (measure_id, year, state, justification, evidence, values_json, proposed_by, proposed_at, approved, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -150,6 +195,14 @@ func (s *Service) ProposeEvaluation(ctx context.Context, e Evaluation) (*Evaluat
 		}
 		if err != nil {
 			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM plan_evaluation_resolutions WHERE evaluation_id = ?`, e.ID); err != nil {
+			return err
+		}
+		for _, rid := range e.ResolutionIDs {
+			if _, err := tx.Exec(ctx, `INSERT INTO plan_evaluation_resolutions (evaluation_id, resolution_id) VALUES (?, ?)`, e.ID, rid); err != nil {
+				return dupField(err, "evidence_resolutions", "err.bad_reference")
+			}
 		}
 		var before *Evaluation
 		if exists {
@@ -164,7 +217,10 @@ func (s *Service) ProposeEvaluation(ctx context.Context, e Evaluation) (*Evaluat
 }
 
 // ApproveEvaluation records the steering group's approval with the
-// reference of its resolution.
+// reference of its resolution. When the groups module is connected, a
+// reference shaped like its numbers ("ŘS/2026/07") must be one of its
+// resolutions and is linked; other text (a town council's resolution) is
+// kept as written.
 func (s *Service) ApproveEvaluation(ctx context.Context, id int64, resolution string) (*Evaluation, error) {
 	resolution = strings.TrimSpace(resolution)
 	f := apperr.Fields{}
@@ -173,17 +229,29 @@ func (s *Service) ApproveEvaluation(ctx context.Context, id int64, resolution st
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
+	var resID *int64
+	if s.Resolutions != nil && LooksLikeResolutionNumber(resolution) {
+		ref, err := s.Resolutions.ResolutionByNumber(ctx, resolution)
+		if err != nil || ref == nil {
+			if err != nil && apperr.CodeOf(err) != apperr.NotFound {
+				return nil, err
+			}
+			f.Add("resolution_ref", "plan.err.resolution_unknown", "Number", resolution)
+			return nil, f.Err()
+		}
+		resID, resolution = &ref.ID, ref.Number
+	}
 	var e Evaluation
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		b, err := queryOne(ctx, tx, `SELECT `+evalCols+` FROM plan_evaluations WHERE id = ?`, []any{id}, scanEval, "plan_evaluation")
+		b, err := findEvaluation(ctx, tx, `id = ?`, id)
 		if err != nil {
 			return err
 		}
 		e = b
 		at := s.now()
-		e.Approved, e.ApprovedBy, e.ApprovedAt, e.ResolutionRef, e.UpdatedAt = true, actorName(ctx), &at, resolution, at
-		if _, err := tx.Exec(ctx, `UPDATE plan_evaluations SET approved = ?, approved_by = ?, approved_at = ?, resolution_ref = ?, updated_at = ? WHERE id = ?`,
-			true, e.ApprovedBy, at, resolution, at, id); err != nil {
+		e.Approved, e.ApprovedBy, e.ApprovedAt, e.ResolutionRef, e.ResolutionID, e.UpdatedAt = true, actorName(ctx), &at, resolution, resID, at
+		if _, err := tx.Exec(ctx, `UPDATE plan_evaluations SET approved = ?, approved_by = ?, approved_at = ?, resolution_ref = ?, resolution_id = ?, updated_at = ? WHERE id = ?`,
+			true, e.ApprovedBy, at, resolution, nullInt(resID), at, id); err != nil {
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "approve", Entity: "plan_evaluation", EntityID: id, Summary: resolution, Before: &b, After: &e})

@@ -99,7 +99,7 @@ func (h *Handler) evalRows(r *http.Request, year int) ([]EvalRow, *Period, error
 	return rows, per, nil
 }
 
-var evalFields = []string{"state", "justification", "evidence"}
+var evalFields = []string{"state", "justification", "evidence", "evidence_resolutions"}
 
 // ShowEvaluationForm shows the working group's form for measure {id} and
 // ?rok, with the computed indicator values and the approval form.
@@ -118,6 +118,11 @@ func (h *Handler) ShowEvaluationForm(w http.ResponseWriter, r *http.Request) err
 		vals.Set("state", evs[0].State)
 		vals.Set("justification", evs[0].Justification)
 		vals.Set("evidence", strings.Join(evs[0].Evidence, "\n"))
+		nums, err := h.resolutionNumbers(r, evs[0].ResolutionIDs)
+		if err != nil {
+			return err
+		}
+		vals.Set("evidence_resolutions", nums)
 	}
 	return h.renderEvaluationForm(w, r, id, year, web.NewForm(vals), web.NewForm(nil), http.StatusOK)
 }
@@ -140,12 +145,28 @@ func (h *Handler) renderEvaluationForm(w http.ResponseWriter, r *http.Request, i
 	if err != nil {
 		return err
 	}
+	var resIDs []int64
+	if ev != nil {
+		resIDs = append(resIDs, ev.ResolutionIDs...)
+		if ev.ResolutionID != nil {
+			resIDs = append(resIDs, *ev.ResolutionID)
+		}
+	}
+	refs, err := h.Svc.ResolutionRefs(ctx, resIDs)
+	if err != nil {
+		return err
+	}
+	referred, err := h.Svc.Referred(ctx, []int64{m.ID})
+	if err != nil {
+		return err
+	}
 	u := auth.UserFrom(ctx)
 	l := h.R.Localizer(r)
 	p := h.page(r, "plan.evaluation.form_title", "Code", m.Code, "Year", strconv.Itoa(year)).Crumb("/plan/opatreni/"+itoa(m.ID), m.Code+" "+m.Title).
 		Crumb("/plan/hodnoceni?rok="+strconv.Itoa(year), h.t(r, "plan.evaluation.year_title", "Year", strconv.Itoa(year)))
 	p.Form = f
 	p.Data = data(r, "M", m, "Year", year, "E", ev, "Values", vals, "States", kindOptions(l, "plan.eval.", EvalStates), "Approve", ap,
+		"Refs", refs, "Groups", h.Svc.Resolutions != nil, "Referred", referred[m.ID], "Referrals", h.Svc.Referrals != nil,
 		"CanPropose", u.Is(auth.RoleAdmin, auth.RoleCoordinator, auth.RoleMember),
 		"CanApprove", ev != nil && !ev.Approved && u.Is(auth.RoleAdmin, auth.RoleCoordinator, auth.RoleSteering))
 	h.R.Render(w, r, status, "plan/evaluation_form", p)
@@ -167,7 +188,13 @@ func (h *Handler) ProposeEvaluation(w http.ResponseWriter, r *http.Request) erro
 	}
 	year, _ := strconv.Atoi(f.Get("rok"))
 	e := Evaluation{MeasureID: id, Year: year, State: f.Get("state"), Justification: f.Values.Get("justification"), Evidence: splitLines(f.Values.Get("evidence"))}
-	if _, err := h.Svc.ProposeEvaluation(r.Context(), e); err != nil {
+	fields := apperr.Fields{}
+	e.ResolutionIDs = h.Svc.resolveNumbers(r.Context(), f.Values.Get("evidence_resolutions"), "evidence_resolutions", fields)
+	check := e
+	if err = mergeFields(fields, check.Validate()); err == nil {
+		_, err = h.Svc.ProposeEvaluation(r.Context(), e)
+	}
+	if err != nil {
 		if f.SetError(h.R.Localizer(r), err, evalFields...) {
 			if year < 2000 {
 				year = h.Svc.Now().Year()
@@ -196,13 +223,32 @@ func (h *Handler) ApproveEvaluation(w http.ResponseWriter, r *http.Request) erro
 	}
 	if _, err := h.Svc.ApproveEvaluation(r.Context(), id, f.Get("resolution_ref")); err != nil {
 		if f.SetError(h.R.Localizer(r), err, "resolution_ref") {
-			vals := formValues("state", ev.State, "justification", ev.Justification, "evidence", strings.Join(ev.Evidence, "\n"))
+			nums, nerr := h.resolutionNumbers(r, ev.ResolutionIDs)
+			if nerr != nil {
+				return nerr
+			}
+			vals := formValues("state", ev.State, "justification", ev.Justification, "evidence", strings.Join(ev.Evidence, "\n"), "evidence_resolutions", nums)
 			return h.renderEvaluationForm(w, r, ev.MeasureID, ev.Year, web.NewForm(vals), f, http.StatusUnprocessableEntity)
 		}
 		return err
 	}
 	web.Redirect(w, r, "/plan/opatreni/"+itoa(ev.MeasureID)+"/hodnoceni?rok="+strconv.Itoa(ev.Year), "plan.flash.evaluation_approved")
 	return nil
+}
+
+// resolutionNumbers writes the numbers of resolutions for the form.
+func (h *Handler) resolutionNumbers(r *http.Request, ids []int64) (string, error) {
+	refs, err := h.Svc.ResolutionRefs(r.Context(), ids)
+	if err != nil {
+		return "", err
+	}
+	var nums []string
+	for _, id := range ids {
+		if ref, ok := refs[id]; ok {
+			nums = append(nums, ref.Number)
+		}
+	}
+	return strings.Join(nums, ", "), nil
 }
 
 // ---------- voice of users and municipalities

@@ -296,6 +296,10 @@ func (h *Handler) ShowMeasure(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	referred, err := h.Svc.Referred(ctx, []int64{id})
+	if err != nil {
+		return err
+	}
 	l := h.R.Localizer(r)
 	var charts []Chart
 	for _, ind := range m.Indicators {
@@ -303,7 +307,7 @@ func (h *Handler) ShowMeasure(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := h.page(r, "plan.measure.title", "Code", m.Code, "Title", m.Title).Crumb("/plan/obdobi/"+itoa(per.ID), h.t(r, "plan.period.title", "Name", per.Name))
 	p.Wide = true
-	p.Data = data(r, "M", m, "Period", per, "Priority", prio, "Orgs", orgs, "Services", svcNames, "Charts", charts, "Evals", evals, "Voice", voice,
+	p.Data = data(r, "M", m, "Period", per, "Priority", prio, "Orgs", orgs, "Services", svcNames, "Charts", charts, "Evals", evals, "Voice", voice, "Referred", referred[id], "Referrals", h.Svc.Referrals != nil,
 		"CanEdit", isStaff(r) && per.Current, "Years", per.Years())
 	h.R.Render(w, r, http.StatusOK, "plan/measure", p)
 	return nil

@@ -30,6 +30,11 @@ type Service struct {
 	// Actuals gives the project indicators' actual counts (meetings held …);
 	// the groups module sets it. Nil: not connected yet.
 	Actuals ProjectActuals
+	// Referrals (the suggestions module) gives the suggestions referred to
+	// measures; Resolutions (the groups module) the resolutions cited by
+	// evaluations. Nil: not connected.
+	Referrals   Referrals
+	Resolutions Resolutions
 	// VoiceRetention is how many months the text of users' inputs keeps
 	// names and contacts (0: DefaultVoiceRetentionMonths).
 	VoiceRetention int

@@ -8,7 +8,9 @@ import (
 
 	"kpss/internal/audit"
 	"kpss/internal/auth"
+	"kpss/internal/group"
 	"kpss/internal/plan"
+	"kpss/internal/suggestion"
 )
 
 // planModule is what the plan module's Init returns.
@@ -24,6 +26,18 @@ func init() {
 		Init: func(env *Env) (any, error) {
 			svc := plan.NewService(env.DB, env.Audit, env.Now, env.Partners)
 			svc.Auth, svc.Mail, svc.BaseURL, svc.Log = env.Auth, env.Mail, env.BaseURL, env.Log
+			// Seams to the modules below: the plan's measures for the refer
+			// action and the agenda items; suggestions referred to measures,
+			// meetings held and resolutions for the evaluation.
+			links := plan.MeasureLinks{Svc: svc}
+			if sh, ok := env.Modules["suggestion"].(*suggestion.Handler); ok {
+				sh.Svc.SetPlanMeasures(links)
+				svc.Referrals = sh.Svc
+			}
+			if g, ok := env.Modules["group"].(*group.Module); ok {
+				g.Svc.Measures = links
+				svc.Actuals, svc.Resolutions = g.Svc, g.Svc
+			}
 			h, err := plan.NewHandler(svc, env.R, env.API, env.PartnerH)
 			if err != nil {
 				return nil, err

@@ -13,9 +13,11 @@ import (
 	"kpss/internal/apperr"
 	"kpss/internal/audit"
 	"kpss/internal/auth"
+	"kpss/internal/group"
 	"kpss/internal/mail"
 	"kpss/internal/plan"
 	"kpss/internal/storetest"
+	"kpss/internal/suggestion"
 )
 
 func planSvc(e *testEnv) *plan.Service { return e.srv.Env().Modules["plan"].(*planModule).h.Svc }
@@ -585,6 +587,99 @@ func TestVoiceInputsEditArchiveAndRetention(t *testing.T) {
 			}
 			if !strings.Contains(e.do("GET", "/monitoring/hlasy", nil, c).Body.String(), "anonymizováno") {
 				t.Fatal("the list does not say the input was anonymised")
+			}
+		})
+	}
+}
+
+// The seams to the modules below: the suggestions module refers to the
+// plan's measures and the measure shows what was referred; an agenda item
+// names its measure; evaluations cite real resolutions, linked; the project
+// page counts the meetings held.
+func TestPlanSeams(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			ctx := context.Background()
+			_, ms := planIDs(t, e)
+			mid := ms["SEN 1.1"]
+			sh := e.srv.Env().Modules["suggestion"].(*suggestion.Handler)
+			cur, err := sh.Svc.CurrentMeasures(ctx)
+			if err != nil || len(cur) == 0 {
+				t.Fatalf("the refer picker gets no measures: %v", err)
+			}
+			found := false
+			for _, m := range cur {
+				found = found || (m.ID == mid && m.Code == "SEN 1.1" && m.URL == fmt.Sprintf("/plan/opatreni/%d", mid))
+			}
+			if !found {
+				t.Fatalf("SEN 1.1 not offered: %+v", cur)
+			}
+			refs, err := e.srv.Env().Modules["group"].(*group.Module).Svc.Measures.Refs(ctx, []int64{mid, 999999})
+			if err != nil || len(refs) != 1 || !strings.HasPrefix(refs[mid].Title, "SEN 1.1 ") || refs[mid].URL != fmt.Sprintf("/plan/opatreni/%d", mid) {
+				t.Fatalf("agenda item refs = %+v, %v", refs, err)
+			}
+			// A suggestion referred to the measure shows on its page and in the evaluation.
+			var code string
+			if err := e.db.QueryRow(ctx, `SELECT code FROM suggestions ORDER BY id LIMIT 1`).Scan(&code); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.db.Exec(ctx, `UPDATE suggestions SET plan_measure_id = ? WHERE code = ?`, mid, code); err != nil {
+				t.Fatal(err)
+			}
+			c := e.session("koordinator")
+			for _, page := range []string{fmt.Sprintf("/plan/opatreni/%d", mid), fmt.Sprintf("/plan/opatreni/%d/hodnoceni?rok=2026", mid)} {
+				body := e.do("GET", page, nil, c).Body.String()
+				if !strings.Contains(body, "Podněty předané k opatření") || !strings.Contains(body, `href="/podnet/`+code+`"`) {
+					t.Fatalf("%s does not show the referred suggestion %s", page, code)
+				}
+			}
+			// Evidence: a real resolution by number, linked; an unknown one refused.
+			var resID int64
+			var number string
+			if err := e.db.QueryRow(ctx, `SELECT id, number FROM resolutions ORDER BY id LIMIT 1`).Scan(&resID, &number); err != nil {
+				t.Fatal(err)
+			}
+			form := url.Values{"rok": {"2026"}, "state": {"partly"}, "justification": {"Služba se rozšířila jen v Otrokovicích."}, "evidence_resolutions": {"ŘS/2026/99"}}
+			rec := e.do("POST", fmt.Sprintf("/plan/opatreni/%d/hodnoceni", mid), form, c)
+			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Usnesení ŘS/2026/99 v evidenci skupin není") || !strings.Contains(rec.Body.String(), "Služba se rozšířila") {
+				t.Fatalf("unknown resolution: %d", rec.Code)
+			}
+			form.Set("evidence_resolutions", strings.ToLower(number))
+			if rec := e.do("POST", fmt.Sprintf("/plan/opatreni/%d/hodnoceni", mid), form, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("propose: %d %s", rec.Code, rec.Body.String())
+			}
+			evs, _ := planSvc(e).Evaluations(ctx, plan.EvalFilter{MeasureID: mid, Year: 2026})
+			if len(evs) != 1 || len(evs[0].ResolutionIDs) != 1 || evs[0].ResolutionIDs[0] != resID {
+				t.Fatalf("evaluation = %+v", evs)
+			}
+			page := e.do("GET", fmt.Sprintf("/plan/opatreni/%d/hodnoceni?rok=2026", mid), nil, c).Body.String()
+			if !strings.Contains(page, fmt.Sprintf(`<a href="/usneseni/%d">%s</a>`, resID, number)) || !strings.Contains(page, `value="`+number+`"`) {
+				t.Fatal("the evaluation does not link its evidence resolution")
+			}
+			// Approval: a number must exist; other text stays free.
+			approve := fmt.Sprintf("/plan/hodnoceni/%d/schvalit", evs[0].ID)
+			if rec := e.do("POST", approve, url.Values{"resolution_ref": {"ŘS/2031/01"}}, c); rec.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("approve with an unknown number: %d", rec.Code)
+			}
+			if rec := e.do("POST", approve, url.Values{"resolution_ref": {number}}, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("approve: %d", rec.Code)
+			}
+			if ev, _ := planSvc(e).Evaluation(ctx, evs[0].ID); !ev.Approved || ev.ResolutionID == nil || *ev.ResolutionID != resID {
+				t.Fatalf("approved = %+v", ev)
+			}
+			if !strings.Contains(e.do("GET", fmt.Sprintf("/plan/opatreni/%d/hodnoceni?rok=2026", mid), nil, c).Body.String(), "Číst usnesení "+number) {
+				t.Fatal("the approval does not link its resolution")
+			}
+			if _, err := planSvc(e).ApproveEvaluation(e.asUser("koordinator"), evs[0].ID, "usnesení RM č. 123/2026"); err != nil {
+				t.Fatalf("free-text approval: %v", err)
+			}
+			// Project indicators count the groups' meetings.
+			ts, _ := planSvc(e).ProjectTargets(ctx)
+			for _, tg := range ts {
+				if (tg.Code == "meetings" || tg.Code == "participants") && (tg.Actual == nil || *tg.Actual == 0) {
+					t.Fatalf("%s actual = %v", tg.Code, tg.Actual)
+				}
 			}
 		})
 	}
