@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"kpss/internal/czech"
 	"kpss/internal/store"
@@ -298,15 +299,23 @@ func personSort(p *Person) string {
 
 func insertPerson(ctx context.Context, q store.Q, p *Person) error {
 	var err error
-	p.ID, err = store.InsertID(ctx, q, `INSERT INTO people (name, email, phone, position, organisation_id, consent_at, consent_note, archived, search, sort_key, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Name, p.Email, p.Phone, p.Position, p.OrganisationID, p.ConsentAt, p.ConsentNote, p.Archived,
+	var archivedAt *time.Time
+	if p.Archived {
+		archivedAt = &p.UpdatedAt
+	}
+	p.ID, err = store.InsertID(ctx, q, `INSERT INTO people (name, email, phone, position, organisation_id, consent_at, consent_note, archived, archived_at, search, sort_key, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Name, p.Email, p.Phone, p.Position, p.OrganisationID, p.ConsentAt, p.ConsentNote, p.Archived, archivedAt,
 		czech.FoldJoin(p.Name, p.Email, p.Position), personSort(p), p.CreatedAt, p.UpdatedAt)
 	return err
 }
 
 func updatePerson(ctx context.Context, q store.Q, p *Person) error {
-	_, err := q.Exec(ctx, `UPDATE people SET name = ?, email = ?, phone = ?, position = ?, organisation_id = ?, consent_at = ?, consent_note = ?, archived = ?, search = ?, sort_key = ?, updated_at = ? WHERE id = ?`,
-		p.Name, p.Email, p.Phone, p.Position, p.OrganisationID, p.ConsentAt, p.ConsentNote, p.Archived, czech.FoldJoin(p.Name, p.Email, p.Position), personSort(p), p.UpdatedAt, p.ID)
+	// archived_at keeps the first moment of the archiving (the retention
+	// period runs from it) and is cleared by a restore.
+	_, err := q.Exec(ctx, `UPDATE people SET name = ?, email = ?, phone = ?, position = ?, organisation_id = ?, consent_at = ?, consent_note = ?, archived = ?, search = ?, sort_key = ?, updated_at = ?,
+		archived_at = CASE WHEN ? THEN COALESCE(archived_at, ?) ELSE NULL END WHERE id = ?`,
+		p.Name, p.Email, p.Phone, p.Position, p.OrganisationID, p.ConsentAt, p.ConsentNote, p.Archived, czech.FoldJoin(p.Name, p.Email, p.Position), personSort(p), p.UpdatedAt,
+		p.Archived, p.UpdatedAt, p.ID)
 	return err
 }
 

@@ -97,6 +97,13 @@ func New(d Deps) (*Server, error) {
 	}
 	s.env = &Env{DB: d.DB, Log: d.Log, Now: d.Now, Audit: alog, Auth: s.auth, R: s.rd, API: s.api, Mail: d.Mail,
 		BaseURL: d.BaseURL, Partners: psvc, PartnerH: s.partner, Modules: map[string]any{}, jobs: &s.jobs}
+	// People archived for longer than the retention period lose their name
+	// and contacts (kpss retention people does the same by hand).
+	s.env.AddJob(Job{Name: "partner-people-retention", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+		ctx = audit.WithActor(ctx, audit.Actor{Name: "retention"})
+		_, err := psvc.AnonymisePeople(ctx, partner.DefaultPeopleRetentionMonths, false)
+		return err
+	}})
 	for _, m := range modules {
 		v, err := m.Init(s.env)
 		if err != nil {
