@@ -81,6 +81,13 @@ type APIResolution struct {
 	VotesAgainst   int    `json:"votes_against"`
 	VotesAbstained int    `json:"votes_abstained"`
 	Outcome        string `json:"outcome"`
+	// A correction: the earlier resolution this one annuls or amends.
+	SupersedesID  *int64  `json:"supersedes_id"`
+	SupersedeKind *string `json:"supersede_kind"`
+	// The latest adopted resolution annulling or amending this one.
+	SupersededByID   *int64  `json:"superseded_by_id"`
+	SupersededByKind *string `json:"superseded_by_kind"`
+	InForce          bool    `json:"in_force"`
 }
 
 // APITask is a task in the API.
@@ -119,7 +126,16 @@ func apiMeeting(m Meeting) APIMeeting {
 
 func apiResolution(r Resolution) APIResolution {
 	return APIResolution{ID: r.ID, Number: r.Number, GroupID: r.GroupID, MeetingID: r.MeetingID, AgendaItemID: r.AgendaItemID, Text: r.Text,
-		VotesFor: r.VotesFor, VotesAgainst: r.VotesAgainst, VotesAbstained: r.VotesAbstained, Outcome: r.Outcome}
+		VotesFor: r.VotesFor, VotesAgainst: r.VotesAgainst, VotesAbstained: r.VotesAbstained, Outcome: r.Outcome,
+		SupersedesID: r.SupersedesID, SupersedeKind: strOrNil(r.SupersedeKind),
+		SupersededByID: r.SupersededByID, SupersededByKind: strOrNil(r.SupersededByKind), InForce: r.InForce()}
+}
+
+func strOrNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func apiTask(t Task) APITask {

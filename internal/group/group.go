@@ -291,10 +291,27 @@ type Resolution struct {
 	Outcome        string    `json:"outcome"`
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
+	// A correction: this resolution annuls or amends an earlier one.
+	SupersedesID  *int64 `json:"supersedes_id"`
+	SupersedeKind string `json:"supersede_kind"` // "", annul, amend
 	// Display.
-	AgendaTitle string    `json:"agenda_title,omitempty"`
-	MeetingAt   time.Time `json:"meeting_at"`
+	AgendaTitle        string    `json:"agenda_title,omitempty"`
+	MeetingAt          time.Time `json:"meeting_at"`
+	SupersedesNumber   string    `json:"supersedes_number,omitempty"`
+	SupersededByID     *int64    `json:"superseded_by_id"` // the latest adopted resolution annulling or amending this one
+	SupersededByNumber string    `json:"superseded_by_number,omitempty"`
+	SupersededByKind   string    `json:"superseded_by_kind,omitempty"`
 }
+
+// Supersede kinds: a later resolution annuls or amends an earlier one.
+const (
+	Annul = "annul"
+	Amend = "amend"
+)
+
+// InForce reports whether an adopted resolution still holds (no later
+// adopted resolution annulled it).
+func (r Resolution) InForce() bool { return r.Outcome == Adopted && r.SupersededByKind != Annul }
 
 // Task states; "overdue" is an open task past its deadline.
 const (

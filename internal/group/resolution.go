@@ -68,13 +68,14 @@ func (s *Service) AdoptResolution(ctx context.Context, in ResolutionInput) (*Res
 		if err != nil {
 			return err
 		}
-		if r.AgendaItemID != nil {
-			it, err := findItem(ctx, tx, *r.AgendaItemID)
-			if err != nil || it.MeetingID != m.ID {
-				fe := apperr.Fields{}
-				fe.Add("agenda_item_id", "err.bad_reference")
-				return fe.Err()
-			}
+		if err := checkItem(ctx, tx, &m, r.AgendaItemID); err != nil {
+			return err
+		}
+		if err := minutesOpen(ctx, tx, m.ID); err != nil {
+			return err
+		}
+		if err := checkSupersedes(ctx, tx, &m, &r); err != nil {
+			return err
 		}
 		r.GroupID, r.Year = m.GroupID, m.StartsAt.In(pragueLoc).Year()
 		if r.Seq, err = nextNumber(ctx, tx, m.GroupID, r.Year); err != nil {
@@ -82,9 +83,10 @@ func (s *Service) AdoptResolution(ctx context.Context, in ResolutionInput) (*Res
 		}
 		r.Number = FormatNumber(m.GroupCode, r.Year, r.Seq)
 		r.CreatedAt, r.UpdatedAt, r.MeetingAt = s.now(), s.now(), m.StartsAt
-		id, err := store.InsertID(ctx, tx, `INSERT INTO resolutions (group_id, meeting_id, agenda_item_id, year, seq, number, text, votes_for, votes_against, votes_abstained, outcome, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.GroupID, r.MeetingID, r.AgendaItemID, r.Year, r.Seq, r.Number, r.Text,
-			r.VotesFor, r.VotesAgainst, r.VotesAbstained, r.Outcome, r.CreatedAt, r.UpdatedAt)
+		id, err := store.InsertID(ctx, tx, `INSERT INTO resolutions (group_id, meeting_id, agenda_item_id, year, seq, number, text, votes_for, votes_against, votes_abstained, outcome,
+			supersedes_id, supersede_kind, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.GroupID, r.MeetingID, r.AgendaItemID, r.Year, r.Seq, r.Number, r.Text,
+			r.VotesFor, r.VotesAgainst, r.VotesAbstained, r.Outcome, r.SupersedesID, r.SupersedeKind, r.CreatedAt, r.UpdatedAt)
 		if err != nil {
 			return err
 		}
@@ -104,6 +106,125 @@ func (s *Service) AdoptResolution(ctx context.Context, in ResolutionInput) (*Res
 		return nil, err
 	}
 	return &r, nil
+}
+
+func checkItem(ctx context.Context, q store.Q, m *Meeting, itemID *int64) error {
+	if itemID == nil {
+		return nil
+	}
+	it, err := findItem(ctx, q, *itemID)
+	if err != nil || it.MeetingID != m.ID {
+		fe := apperr.Fields{}
+		fe.Add("agenda_item_id", "err.bad_reference")
+		return fe.Err()
+	}
+	return nil
+}
+
+// minutesOpen fails once the meeting's minutes have been approved: its
+// resolutions are then final, and a correction is a new resolution.
+func minutesOpen(ctx context.Context, q store.Q, meetingID int64) error {
+	var n int
+	if err := q.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM minutes_versions WHERE meeting_id = ?) + (SELECT COUNT(*) FROM minutes WHERE meeting_id = ? AND state = 'approved')`,
+		meetingID, meetingID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return apperr.New(apperr.Conflict, "group.err.resolution_frozen")
+	}
+	return nil
+}
+
+// checkSupersedes checks the earlier resolution a new one annuls or amends:
+// one of the same group, adopted, not annulled yet.
+func checkSupersedes(ctx context.Context, q store.Q, m *Meeting, r *Resolution) error {
+	if r.SupersedesID == nil {
+		r.SupersedeKind = ""
+		return nil
+	}
+	f := apperr.Fields{}
+	if !oneOf(r.SupersedeKind, Annul, Amend) {
+		f.Add("supersede_kind", "err.choose")
+		return f.Err()
+	}
+	old, err := one(ctx, q, scanResolution, "resolution", `SELECT `+resolutionCols+` FROM `+resolutionFrom+` WHERE r.id = ?`, *r.SupersedesID)
+	switch {
+	case apperr.CodeOf(err) == apperr.NotFound || (err == nil && old.GroupID != m.GroupID):
+		f.Add("supersedes_id", "err.bad_reference")
+	case err != nil:
+		return err
+	case !old.InForce():
+		f.Add("supersedes_id", "group.err.not_in_force", "Number", old.Number)
+	}
+	return f.Err()
+}
+
+// UpdateResolution corrects the text, the vote or the agenda item of a
+// resolution while its meeting's minutes are not approved; the number stays.
+func (s *Service) UpdateResolution(ctx context.Context, id int64, in Resolution) (*Resolution, error) {
+	in.Outcome = strings.TrimSpace(in.Outcome)
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var r Resolution
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		before, err := one(ctx, tx, scanResolution, "resolution", `SELECT `+resolutionCols+` FROM `+resolutionFrom+` WHERE r.id = ?`, id)
+		if err != nil {
+			return err
+		}
+		m, err := findMeeting(ctx, tx, before.MeetingID)
+		if err != nil {
+			return err
+		}
+		if err := minutesOpen(ctx, tx, m.ID); err != nil {
+			return err
+		}
+		if err := checkItem(ctx, tx, &m, in.AgendaItemID); err != nil {
+			return err
+		}
+		r = before
+		r.AgendaItemID, r.Text, r.VotesFor, r.VotesAgainst, r.VotesAbstained, r.Outcome, r.UpdatedAt = in.AgendaItemID, in.Text, in.VotesFor, in.VotesAgainst, in.VotesAbstained, in.Outcome, s.now()
+		if _, err := tx.Exec(ctx, `UPDATE resolutions SET agenda_item_id = ?, text = ?, votes_for = ?, votes_against = ?, votes_abstained = ?, outcome = ?, updated_at = ? WHERE id = ?`,
+			r.AgendaItemID, r.Text, r.VotesFor, r.VotesAgainst, r.VotesAbstained, r.Outcome, r.UpdatedAt, id); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "update", Entity: "resolution", EntityID: id, Summary: r.Number, Before: &before, After: &r})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// ResolutionEditable reports whether resolutions of a meeting may still be
+// corrected in place (its minutes are not approved).
+func (s *Service) ResolutionEditable(ctx context.Context, meetingID int64) (bool, error) {
+	err := minutesOpen(ctx, s.DB, meetingID)
+	if apperr.CodeOf(err) == apperr.Conflict {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// InForce lists a group's adopted resolutions not annulled, newest first:
+// what a new resolution may annul or amend.
+func (s *Service) InForce(ctx context.Context, groupID int64) ([]Resolution, error) {
+	rs, err := rowsOf(ctx, s.DB, scanResolution, `SELECT `+resolutionCols+` FROM `+resolutionFrom+` WHERE r.group_id = ? AND r.outcome = 'adopted' ORDER BY r.year DESC, r.seq DESC`, groupID)
+	if err != nil {
+		return nil, err
+	}
+	out := rs[:0]
+	for _, r := range rs {
+		if r.InForce() {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Corrections lists the resolutions that annul or amend resolution id, oldest first.
+func (s *Service) Corrections(ctx context.Context, id int64) ([]Resolution, error) {
+	return rowsOf(ctx, s.DB, scanResolution, `SELECT `+resolutionCols+` FROM `+resolutionFrom+` WHERE r.supersedes_id = ? ORDER BY r.id`, id)
 }
 
 func insertTask(ctx context.Context, q store.Q, t *Task) error {

@@ -14,7 +14,7 @@ import (
 	"kpss/internal/web"
 )
 
-var resolutionFields = []string{"agenda_item_id", "text", "votes_for", "votes_against", "votes_abstained", "outcome", "task_title", "assignee", "due_on"}
+var resolutionFields = []string{"supersedes_id", "supersede_kind", "agenda_item_id", "text", "votes_for", "votes_against", "votes_abstained", "outcome", "task_title", "assignee", "due_on"}
 
 // ShowResolutionForm shows the form of a new resolution of meeting {id}.
 func (h *Handler) ShowResolutionForm(w http.ResponseWriter, r *http.Request) error {
@@ -26,9 +26,97 @@ func (h *Handler) ShowResolutionForm(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
 	vals := url.Values{"votes_for": {strconv.Itoa(roll.Quorum.Present)}, "votes_against": {"0"}, "votes_abstained": {"0"}, "outcome": {Adopted},
-		"agenda_item_id": {r.URL.Query().Get("bod")}}
+		"agenda_item_id": {q.Get("bod")}, "supersedes_id": {q.Get("rusi")}, "supersede_kind": {Annul}}
+	if q.Get("druh") == Amend {
+		vals.Set("supersede_kind", Amend)
+	}
 	return h.renderResolutionForm(w, r, m, web.NewForm(vals), http.StatusOK)
+}
+
+// ShowResolutionEdit shows the form correcting resolution {id} (while the
+// minutes of its meeting are not approved).
+func (h *Handler) ShowResolutionEdit(w http.ResponseWriter, r *http.Request) error {
+	res, m, err := h.resolutionOf(r)
+	if err != nil {
+		return err
+	}
+	if ok, err := h.Svc.ResolutionEditable(r.Context(), m.ID); err != nil {
+		return err
+	} else if !ok {
+		// Final: the resolution's page says why and offers a new resolution.
+		return h.showResolution(w, r, "group.err.resolution_frozen")
+	}
+	vals := url.Values{"agenda_item_id": {idStr(res.AgendaItemID)}, "text": {res.Text}, "votes_for": {strconv.Itoa(res.VotesFor)},
+		"votes_against": {strconv.Itoa(res.VotesAgainst)}, "votes_abstained": {strconv.Itoa(res.VotesAbstained)}, "outcome": {res.Outcome}}
+	return h.renderResolutionEdit(w, r, res, m, web.NewForm(vals), http.StatusOK)
+}
+
+func (h *Handler) resolutionOf(r *http.Request) (*Resolution, *Meeting, error) {
+	id, err := web.PathID(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := h.Svc.FindResolutionByID(r.Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := h.Svc.FindMeetingByID(r.Context(), res.MeetingID)
+	return res, m, err
+}
+
+func (h *Handler) renderResolutionEdit(w http.ResponseWriter, r *http.Request, res *Resolution, m *Meeting, f *web.Form, status int) error {
+	ok, err := h.Svc.ResolutionEditable(r.Context(), m.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.New(apperr.Conflict, "group.err.resolution_frozen")
+	}
+	agenda, err := h.Svc.Agenda(r.Context(), m.ID)
+	if err != nil {
+		return err
+	}
+	p := h.crumbs(h.R.Page(r, "group.resolution.edit", "Number", res.Number)).Crumb("/skupiny/"+itoa(m.GroupID), m.GroupName).Crumb("/usneseni/"+itoa(res.ID), res.Number)
+	p.Form = f
+	p.Data = map[string]any{"M": m, "Res": res, "Items": itemOptions(p.L.T("form.none"), agenda), "Outcomes": options(p.L, "group.outcome.", Adopted, Rejected), "Editing": true}
+	h.R.Render(w, r, status, "group/resolution_form", p)
+	return nil
+}
+
+// SaveResolutionEdit corrects resolution {id}.
+func (h *Handler) SaveResolutionEdit(w http.ResponseWriter, r *http.Request) error {
+	res, m, err := h.resolutionOf(r)
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(w, r, formMax)
+	if err != nil {
+		return err
+	}
+	fields := apperr.Fields{}
+	in := Resolution{AgendaItemID: f.Int64Ptr("agenda_item_id"), Text: f.Values.Get("text"), VotesFor: atoi(f, "votes_for", fields),
+		VotesAgainst: atoi(f, "votes_against", fields), VotesAbstained: atoi(f, "votes_abstained", fields), Outcome: f.Get("outcome")}
+	if err = fields.Err(); err == nil {
+		_, err = h.Svc.UpdateResolution(r.Context(), res.ID, in)
+	}
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.Conflict && f.SetError(h.l(r), err, resolutionFields...) {
+			return h.renderResolutionEdit(w, r, res, m, f, http.StatusUnprocessableEntity)
+		}
+		return err
+	}
+	web.Redirect(w, r, "/usneseni/"+itoa(res.ID), "flash.saved")
+	return nil
+}
+
+func itemOptions(none string, agenda []AgendaItem) []web.Option {
+	items := []web.Option{{Value: "", Label: none}}
+	for i, it := range agenda {
+		items = append(items, web.Option{Value: itoa(it.ID), Label: fmt.Sprintf("%d. %s", i+1, it.Title)})
+	}
+	return items
 }
 
 // assigneeOptions lists people, organisations and departments as
@@ -74,15 +162,20 @@ func (h *Handler) renderResolutionForm(w http.ResponseWriter, r *http.Request, m
 	}
 	p := h.crumbs(h.R.Page(r, "group.resolution.new")).Crumb("/skupiny/"+itoa(m.GroupID), m.GroupName).Crumb("/jednani/"+itoa(m.ID), h.l(r).Date(m.StartsAt))
 	p.Form = f
-	items := []web.Option{{Value: "", Label: p.L.T("form.none")}}
-	for i, it := range agenda {
-		items = append(items, web.Option{Value: itoa(it.ID), Label: fmt.Sprintf("%d. %s", i+1, it.Title)})
-	}
 	assignees, err := h.assigneeOptions(r, p.L.T("form.none"))
 	if err != nil {
 		return err
 	}
-	p.Data = map[string]any{"M": m, "Items": items, "Outcomes": options(p.L, "group.outcome.", Adopted, Rejected), "Assignees": assignees}
+	inForce, err := h.Svc.InForce(r.Context(), m.GroupID)
+	if err != nil {
+		return err
+	}
+	earlier := []web.Option{{Value: "", Label: p.L.T("form.none")}}
+	for _, x := range inForce {
+		earlier = append(earlier, web.Option{Value: itoa(x.ID), Label: x.Number + " – " + shorten(x.Text, 80)})
+	}
+	p.Data = map[string]any{"M": m, "Items": itemOptions(p.L.T("form.none"), agenda), "Outcomes": options(p.L, "group.outcome.", Adopted, Rejected), "Assignees": assignees,
+		"Earlier": earlier, "SupersedeKinds": options(p.L, "group.resolution.kind.", Annul, Amend)}
 	h.R.Render(w, r, status, "group/resolution_form", p)
 	return nil
 }
@@ -111,6 +204,7 @@ func (h *Handler) SaveResolution(w http.ResponseWriter, r *http.Request) error {
 	}
 	fields := apperr.Fields{}
 	in := ResolutionInput{Resolution: Resolution{MeetingID: m.ID, AgendaItemID: f.Int64Ptr("agenda_item_id"), Text: f.Values.Get("text"),
+		SupersedesID: f.Int64Ptr("supersedes_id"), SupersedeKind: f.Get("supersede_kind"),
 		VotesFor: atoi(f, "votes_for", fields), VotesAgainst: atoi(f, "votes_against", fields), VotesAbstained: atoi(f, "votes_abstained", fields), Outcome: f.Get("outcome")}}
 	if f.Get("task_title") != "" || f.Get("assignee") != "" || f.Get("due_on") != "" {
 		kind, aid := parseAssignee(f.Get("assignee"))
@@ -142,6 +236,10 @@ func (h *Handler) SaveResolution(w http.ResponseWriter, r *http.Request) error {
 // ShowResolution shows a resolution with its vote, its tasks and the
 // agenda item (and so the suggestion or measure) behind it.
 func (h *Handler) ShowResolution(w http.ResponseWriter, r *http.Request) error {
+	return h.showResolution(w, r, "")
+}
+
+func (h *Handler) showResolution(w http.ResponseWriter, r *http.Request, notice string) error {
 	id, err := web.PathID(r)
 	if err != nil {
 		return err
@@ -183,7 +281,20 @@ func (h *Handler) ShowResolution(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	p.Data = map[string]any{"Res": res, "M": m, "Tasks": tasks, "Item": item, "Acc": acc, "Assignees": assignees, "States": []string{TaskOpen, TaskDone, TaskCancelled}}
+	var editable bool
+	var next *Meeting
+	if acc.Manage {
+		if editable, err = h.Svc.ResolutionEditable(ctx, m.ID); err != nil {
+			return err
+		}
+		if !editable && res.InForce() {
+			if next, err = h.Svc.NextMeeting(ctx, res.GroupID); err != nil {
+				return err
+			}
+		}
+	}
+	p.Data = map[string]any{"Res": res, "M": m, "Tasks": tasks, "Item": item, "Acc": acc, "Assignees": assignees, "States": []string{TaskOpen, TaskDone, TaskCancelled},
+		"Editable": editable, "Next": next, "Notice": notice}
 	h.R.Render(w, r, http.StatusOK, "group/resolution", p)
 	return nil
 }
@@ -324,4 +435,13 @@ func (h *Handler) ShowGroupResolutions(w http.ResponseWriter, r *http.Request) e
 	p.Data = map[string]any{"G": g, "Resolutions": res, "Year": year, "PrevYear": year - 1, "NextYear": year + 1}
 	h.R.Render(w, r, http.StatusOK, "group/group_resolutions", p)
 	return nil
+}
+
+// shorten cuts s to at most n runes.
+func shorten(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
 }

@@ -78,7 +78,7 @@ type ResolutionRef struct {
 func refOf(r Resolution) ResolutionRef {
 	code, _, _ := strings.Cut(r.Number, "/")
 	return ResolutionRef{ID: r.ID, Number: r.Number, Text: r.Text, Outcome: r.Outcome, GroupCode: code, MeetingAt: r.MeetingAt,
-		URL: "/usneseni/" + itoa(r.ID)}
+		URL: "/usneseni/" + itoa(r.ID), AnnulledBy: annulledBy(r)}
 }
 
 // ResolutionsByID returns the resolutions with these ids (one query); ids
@@ -113,4 +113,11 @@ func (s *Service) ResolutionByNumber(ctx context.Context, number string) (*Resol
 	}
 	ref := refOf(r)
 	return &ref, nil
+}
+
+func annulledBy(r Resolution) string {
+	if r.SupersededByKind == Annul {
+		return r.SupersededByNumber
+	}
+	return ""
 }

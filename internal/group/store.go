@@ -327,12 +327,18 @@ func findRegistrations(ctx context.Context, q store.Q, meetingID int64) ([]Regis
 
 // ---------- resolutions and tasks
 
-const resolutionCols = `r.id, r.group_id, r.meeting_id, r.agenda_item_id, r.year, r.seq, r.number, r.text, r.votes_for, r.votes_against, r.votes_abstained, r.outcome, r.created_at, r.updated_at, COALESCE(a.title, ''), t.starts_at`
-const resolutionFrom = `resolutions r JOIN meetings t ON t.id = r.meeting_id LEFT JOIN agenda_items a ON a.id = r.agenda_item_id`
+// A resolution comes with the number of the one it supersedes (o) and the
+// latest adopted resolution that supersedes it (x).
+const resolutionCols = `r.id, r.group_id, r.meeting_id, r.agenda_item_id, r.year, r.seq, r.number, r.text, r.votes_for, r.votes_against, r.votes_abstained, r.outcome, r.created_at, r.updated_at, COALESCE(a.title, ''), t.starts_at,
+	r.supersedes_id, r.supersede_kind, COALESCE(o.number, ''), x.id, COALESCE(x.number, ''), COALESCE(x.supersede_kind, '')`
+const resolutionFrom = `resolutions r JOIN meetings t ON t.id = r.meeting_id LEFT JOIN agenda_items a ON a.id = r.agenda_item_id
+	LEFT JOIN resolutions o ON o.id = r.supersedes_id
+	LEFT JOIN resolutions x ON x.id = (SELECT MAX(y.id) FROM resolutions y WHERE y.supersedes_id = r.id AND y.outcome = 'adopted')`
 
 func scanResolution(s scanner) (Resolution, error) {
 	var r Resolution
-	err := s.Scan(&r.ID, &r.GroupID, &r.MeetingID, &r.AgendaItemID, &r.Year, &r.Seq, &r.Number, &r.Text, &r.VotesFor, &r.VotesAgainst, &r.VotesAbstained, &r.Outcome, &r.CreatedAt, &r.UpdatedAt, &r.AgendaTitle, &r.MeetingAt)
+	err := s.Scan(&r.ID, &r.GroupID, &r.MeetingID, &r.AgendaItemID, &r.Year, &r.Seq, &r.Number, &r.Text, &r.VotesFor, &r.VotesAgainst, &r.VotesAbstained, &r.Outcome, &r.CreatedAt, &r.UpdatedAt, &r.AgendaTitle, &r.MeetingAt,
+		&r.SupersedesID, &r.SupersedeKind, &r.SupersedesNumber, &r.SupersededByID, &r.SupersededByNumber, &r.SupersededByKind)
 	return r, err
 }
 

@@ -136,6 +136,9 @@ func (a *Suggestions) Trace(ctx context.Context, suggestionID int64) ([]suggesti
 		out = append(out, suggestion.TraceStep{Kind: "meeting", Label: label, URL: "/jednani/" + itoa(d.Meeting.ID), At: d.Meeting.StartsAt})
 		for _, r := range d.Resolutions {
 			label := l.T("group.trace.resolution", "Number", r.Number, "Outcome", l.T("group.outcome."+r.Outcome), "Text", suggestion.Shorten(r.Text, 120))
+			if n := annulledBy(r); n != "" {
+				label += " – " + l.T("group.resolution.annulled_by", "Number", n)
+			}
 			out = append(out, suggestion.TraceStep{Kind: "resolution", Label: label, URL: "/usneseni/" + itoa(r.ID), At: r.MeetingAt})
 			for _, t := range tasks[r.ID] {
 				label := l.T("group.trace.task", "Title", t.Title, "Assignee", t.Assignee, "Due", l.Date(t.DueOn), "State", l.T("group.task.state."+t.Shown))

@@ -491,3 +491,78 @@ func pragueTZ(t *testing.T) *time.Location {
 	}
 	return l
 }
+
+// The coordinator corrects a resolution while the minutes are open; once
+// they are approved, a new resolution annuls the old one and both pages
+// link to each other.
+func TestGroupResolutionCorrection(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	g := e.groupIDs()
+	c := e.session("koordinator")
+	ctx := context.Background()
+	var next int64
+	if err := e.db.QueryRow(ctx, `SELECT id FROM meetings WHERE group_id = ? AND state = 'planned' ORDER BY starts_at LIMIT 1`, g.sen).Scan(&next); err != nil {
+		t.Fatal(err)
+	}
+	adopt := func(form url.Values) int64 {
+		t.Helper()
+		rec := e.do("POST", fmt.Sprintf("/jednani/%d/usneseni/nove", next), form, c)
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("adopt: %d %s", rec.Code, rec.Body.String())
+		}
+		var id int64
+		fmt.Sscanf(rec.Header().Get("Location"), "/usneseni/%d", &id)
+		return id
+	}
+	fresh := adopt(url.Values{"text": {"Schvaluje termín setkání."}, "votes_for": {"6"}, "votes_against": {"0"}, "votes_abstained": {"0"}, "outcome": {"adopted"}})
+	edit := fmt.Sprintf("/usneseni/%d/upravit", fresh)
+	if body := e.do("GET", edit, nil, c).Body.String(); !strings.Contains(body, "Schvaluje termín setkání.") || !strings.Contains(body, "Číslo usnesení zůstává") {
+		t.Fatalf("edit form")
+	}
+	rec := e.do("POST", edit, url.Values{"text": {"Schvaluje termín setkání 14. 10."}, "votes_for": {"sedm"}, "outcome": {"adopted"}}, c)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Schvaluje termín setkání 14. 10.") {
+		t.Fatalf("bad vote: %d", rec.Code)
+	}
+	if rec := e.do("POST", edit, url.Values{"text": {"Schvaluje termín setkání 14. 10."}, "votes_for": {"7"}, "votes_against": {"0"}, "votes_abstained": {"1"}, "outcome": {"adopted"}}, c); rec.Code != http.StatusSeeOther {
+		t.Fatalf("correction: %d", rec.Code)
+	}
+	if body := e.do("GET", fmt.Sprintf("/usneseni/%d", fresh), nil, c).Body.String(); !strings.Contains(body, "Schvaluje termín setkání 14. 10.") {
+		t.Errorf("the correction is not shown")
+	}
+
+	// An old resolution with approved minutes: final, annulled by a new one.
+	var old int64
+	var oldNumber string
+	if err := e.db.QueryRow(ctx, `SELECT r.id, r.number FROM resolutions r JOIN minutes n ON n.meeting_id = r.meeting_id WHERE r.group_id = ? AND n.state = 'approved' ORDER BY r.id LIMIT 1`, g.sen).Scan(&old, &oldNumber); err != nil {
+		t.Fatal(err)
+	}
+	page := e.do("GET", fmt.Sprintf("/usneseni/%d/upravit", old), nil, c).Body.String()
+	if !strings.Contains(page, "Zápis z jednání je schválen, usnesení už nelze opravit") || !strings.Contains(page, fmt.Sprintf("/jednani/%d/usneseni/nove?rusi=%d", next, old)) {
+		t.Fatalf("a final resolution's edit page does not explain or offer annulment")
+	}
+	if rec := e.do("POST", fmt.Sprintf("/usneseni/%d/upravit", old), url.Values{"text": {"Přepsáno"}, "votes_for": {"5"}, "outcome": {"adopted"}}, c); rec.Code != http.StatusConflict {
+		t.Errorf("rewriting a final resolution: %d", rec.Code)
+	}
+	form := e.do("GET", fmt.Sprintf("/jednani/%d/usneseni/nove?rusi=%d", next, old), nil, c).Body.String()
+	if !strings.Contains(form, fmt.Sprintf(`<option value="%d" selected>%s – `, old, oldNumber)) {
+		t.Fatalf("the new resolution's form does not preselect %s", oldNumber)
+	}
+	annul := adopt(url.Values{"supersedes_id": {fmt.Sprint(old)}, "supersede_kind": {"annul"}, "text": {"Ruší usnesení " + oldNumber + "."},
+		"votes_for": {"7"}, "votes_against": {"0"}, "votes_abstained": {"0"}, "outcome": {"adopted"}})
+	var annulNumber string
+	e.db.QueryRow(ctx, `SELECT number FROM resolutions WHERE id = ?`, annul).Scan(&annulNumber)
+	body := e.do("GET", fmt.Sprintf("/usneseni/%d", old), nil, c).Body.String()
+	if !strings.Contains(body, fmt.Sprintf(`zrušeno usnesením <a href="/usneseni/%d">%s</a>`, annul, annulNumber)) {
+		t.Errorf("the annulled resolution does not say it was annulled by %s", annulNumber)
+	}
+	body = e.do("GET", fmt.Sprintf("/usneseni/%d", annul), nil, c).Body.String()
+	if !strings.Contains(body, fmt.Sprintf(`ruší usnesení <a href="/usneseni/%d">%s</a>`, old, oldNumber)) {
+		t.Errorf("the annulling resolution does not link to %s", oldNumber)
+	}
+	// Once annulled it cannot be annulled again.
+	rec = e.do("POST", fmt.Sprintf("/jednani/%d/usneseni/nove", next), url.Values{"supersedes_id": {fmt.Sprint(old)}, "supersede_kind": {"annul"}, "text": {"Znovu."},
+		"votes_for": {"7"}, "outcome": {"adopted"}}, c)
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Errorf("annulling twice: %d", rec.Code)
+	}
+}

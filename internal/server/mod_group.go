@@ -114,6 +114,8 @@ func groupRoutes(v any) []Route {
 		{"POST /odpoved/{token}", public, h.SaveAnswer, false},
 
 		{"GET /usneseni/{id}", &p.ResolutionView, h.ShowResolution, false},
+		{"GET /usneseni/{id}/upravit", &p.ResolutionManage, h.ShowResolutionEdit, false},
+		{"POST /usneseni/{id}/upravit", &p.ResolutionManage, h.SaveResolutionEdit, false},
 		{"POST /usneseni/{id}/ukoly", &p.ResolutionManage, h.AddTask, false},
 		{"GET /ukoly", signedIn, h.ShowMyTasks, false},
 		{"GET /ukoly/{id}", &p.TaskView, h.ShowTask, false},
