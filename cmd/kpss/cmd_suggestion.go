@@ -22,6 +22,7 @@ import (
 func init() {
 	commands["retention"] = Command{"kpss retention -db DSN [-dry-run] [-months 36]   anonymizuje osobní údaje starých podnětů / anonymises old suggestions' personal data", suggestionRetention}
 	commands["import suggestions"] = Command{"kpss import suggestions -db DSN FILE.csv   načte historické podněty (vše, nebo nic) / imports historical suggestions (all or nothing)", suggestionImport}
+	commands["rebuild suggestions"] = Command{"kpss rebuild suggestions -db DSN   přepočítá souhrny pro statistiky podnětů / rebuilds the suggestions' statistics tallies", suggestionRebuild}
 	commands["generate suggestions"] = Command{"kpss generate suggestions -db DSN -n 1000000   vytvoří zkušební podněty pro měření / generates suggestions for benchmarks", suggestionGenerate}
 }
 
@@ -125,5 +126,26 @@ func suggestionGenerate(ctx context.Context, cfg config.Config, log *slog.Logger
 		return err
 	}
 	fmt.Fprintf(stdout, "vytvořeno podnětů / generated: %d za / in %s\n", *n, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func suggestionRebuild(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, _ io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("rebuild suggestions", flag.ContinueOnError)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database DSN")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	svc, db, err := suggestionService(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx = audit.WithActor(ctx, audit.Actor{Name: "rebuild"})
+	start := time.Now()
+	n, err := svc.RebuildTallies(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "souhrny přepočítány z %d podnětů / tallies rebuilt from %d suggestions (%s)\n", n, n, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -72,5 +72,19 @@ func TestSuggestionImportAndRetentionCommands(t *testing.T) {
 	if err := run(ctx, []string{"generate", "suggestions", "-db", dsn, "-n", "1200"}, nil, &out, io.Discard); err != nil || count() != before+1+1200 {
 		t.Fatalf("generate: %v %s", err, out.String())
 	}
+	// The statistics' tallies rebuilt from the suggestions are the ones kept
+	// up to date by every change.
+	sum := func() (n int64) {
+		db.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM suggestion_tallies WHERE unit = 'd' AND kind = 'received' AND dim = 'category'`).Scan(&n)
+		return n
+	}
+	kept := sum()
+	out.Reset()
+	if err := run(ctx, []string{"rebuild", "suggestions", "-db", dsn}, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "souhrny přepočítány") {
+		t.Fatalf("rebuild: %v %s", err, out.String())
+	}
+	if got := sum(); got != kept || got != int64(count()) {
+		t.Errorf("received in the tallies: kept %d, rebuilt %d, suggestions %d", kept, got, count())
+	}
 	_ = store.Paging{}
 }

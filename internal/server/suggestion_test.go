@@ -587,3 +587,29 @@ func absf(x float64) float64 {
 	}
 	return x
 }
+
+// TestSuggestionKeepsTheCitizensLanguage: a suggestion sent from the English
+// page is stored as English, so its e-mails are in English.
+func TestSuggestionKeepsTheCitizensLanguage(t *testing.T) {
+	m := &mail.Memory{}
+	e := newSuggestionEnv(t, "sqlite", m)
+	form := url.Values{"text": {"The bus stop has no bench for seniors."}, "category_id": {fmt.Sprint(e.categoryID("doprava"))},
+		"municipality_id": {fmt.Sprint(e.ids.otrokovice)}, "contact_email": {"jane@example.com"}, "consent": {"on"}}
+	req := httptest.NewRequest("POST", "/podnet", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Accept-Language", "en-GB,en;q=0.9")
+	req.RemoteAddr = "10.0.2.1:5555"
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	code := codeRe.FindStringSubmatch(rec.Body.String())
+	if rec.Code != 200 || code == nil {
+		t.Fatalf("submit in English: %d %s", rec.Code, rec.Body.String())
+	}
+	var lang string
+	e.db.QueryRow(context.Background(), `SELECT lang FROM suggestions WHERE code = ?`, code[1]).Scan(&lang)
+	msgs := m.Messages()
+	if lang != "en" || len(msgs) != 1 || !strings.Contains(msgs[0].Subject, "Your suggestion has the code "+code[1]) {
+		t.Errorf("language %q, e-mails %+v", lang, msgs)
+	}
+}

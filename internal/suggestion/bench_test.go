@@ -61,6 +61,7 @@ func BenchmarkCoordinatorList(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				f := c.f
 				f.Paging = store.Paging{Page: 1, PerPage: 25}
+				f.CountCap = ListCountCap // as the inbox page asks
 				if _, _, err := svc.Find(ctx, f); err != nil {
 					b.Fatal(err)
 				}
@@ -70,18 +71,71 @@ func BenchmarkCoordinatorList(b *testing.B) {
 	}
 }
 
-// BenchmarkStatistics is the statistics of the last five years.
+// BenchmarkStatistics is the statistics of the last five years as the page
+// asks for them (whole Prague days): read from the tallies.
 func BenchmarkStatistics(b *testing.B) {
+	benchStatistics(b, func(svc *Service, ctx context.Context, from, to time.Time) error {
+		_, err := svc.Statistics(ctx, from, to)
+		return err
+	})
+}
+
+// BenchmarkStatisticsRaw is the same period counted from the suggestions
+// (what a period not of whole days still does), for comparison.
+func BenchmarkStatisticsRaw(b *testing.B) {
+	benchStatistics(b, func(svc *Service, ctx context.Context, from, to time.Time) error {
+		_, err := svc.statisticsRaw(ctx, from, to)
+		return err
+	})
+}
+
+func benchStatistics(b *testing.B, run func(*Service, context.Context, time.Time, time.Time) error) {
 	svc := benchService(b)
 	ctx := context.Background()
-	to := time.Now()
-	from := to.AddDate(-5, 0, 0)
+	today := svc.Today()
+	to := time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, prague)
+	from := time.Date(today.Year()-5, today.Month(), today.Day()+1, 0, 0, 0, 0, prague)
 	b.ResetTimer()
 	q0 := svc.DB.QueryCount()
 	for i := 0; i < b.N; i++ {
-		if _, err := svc.Statistics(ctx, from, to); err != nil {
+		if err := run(svc, ctx, from, to); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(svc.DB.QueryCount()-q0)/float64(b.N), "queries/op")
+}
+
+// BenchmarkPublicList is the first page of the public list and the map's
+// points: everything, and resolved ones of one municipality.
+func BenchmarkPublicList(b *testing.B) {
+	svc := benchService(b)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		f    Filter
+	}{
+		{"all", Filter{}},
+		{"resolved-in-municipality", Filter{States: []State{StateResolved}, MunicipalityID: 1}},
+	} {
+		b.Run(c.name+"/list", func(b *testing.B) {
+			q0 := svc.DB.QueryCount()
+			for i := 0; i < b.N; i++ {
+				f := c.f
+				f.Paging = store.Paging{Page: 1, PerPage: 25}
+				if _, _, err := svc.PublicList(ctx, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(svc.DB.QueryCount()-q0)/float64(b.N), "queries/op")
+		})
+		b.Run(c.name+"/map", func(b *testing.B) {
+			q0 := svc.DB.QueryCount()
+			for i := 0; i < b.N; i++ {
+				if _, _, err := svc.PublicPoints(ctx, c.f); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(svc.DB.QueryCount()-q0)/float64(b.N), "queries/op")
+		})
+	}
 }

@@ -396,6 +396,7 @@ func filterFrom(r *http.Request) Filter {
 // ShowList is the inbox: the coordinator's all, an officer's their department's.
 func (h *Handler) ShowList(w http.ResponseWriter, r *http.Request) error {
 	f := filterFrom(r)
+	f.CountCap = ListCountCap
 	items, total, err := h.Svc.Find(r.Context(), f)
 	if err != nil {
 		return err
@@ -414,7 +415,11 @@ func (h *Handler) ShowList(w http.ResponseWriter, r *http.Request) error {
 	u := auth.UserFrom(r.Context())
 	depts := departmentOptions(p, n, "form.any")
 	depts = append(depts[:1], append([]web.Option{{Value: "none", Label: p.L.T("suggestion.filter.unrouted")}}, depts[1:]...)...)
-	p.Data = map[string]any{"Items": items, "Pager": web.NewPager(r, f.Paging, total), "N": n, "Today": h.Svc.Today(),
+	pv := p.PagerView(web.NewPager(r, f.Paging, total))
+	if total > ListCountCap {
+		pv.Summary = p.L.T("suggestion.public.summary_more", "From", pv.From(), "To", pv.To(), "Cap", ListCountCap)
+	}
+	p.Data = map[string]any{"Items": items, "Pager": pv, "N": n, "Today": h.Svc.Today(),
 		"States": stateOptions(p), "Categories": h.categoryOptions(p, n, "form.any"), "Municipalities": munis, "Departments": depts,
 		"Staff": u.IsStaff()}
 	h.R.Render(w, r, http.StatusOK, "suggestion/list", p)

@@ -114,6 +114,7 @@ func (s *Service) Generate(ctx context.Context, n int, seed uint64, progress fun
 			for k := 0; k < 20 && done < n; k++ {
 				m := min(batch, n-done)
 				args := make([]any, 0, m*ncol)
+				acc := map[tallyKey]int64{}
 				for i := 0; i < m; i++ {
 					received := now.Add(-time.Duration(r.Int64N(int64(span)))).Truncate(time.Second)
 					var b strings.Builder
@@ -148,12 +149,18 @@ func (s *Service) Generate(ctx context.Context, n int, seed uint64, progress fun
 						closed, days = &c, &dd
 						note = "Vyřízeno."
 					}
-					args = append(args, code, text, cats[r.IntN(len(cats))].ID, munis[r.IntN(len(munis))], tg, "", false, Sources[r.IntN(len(Sources))], st, dept, due,
-						r.IntN(8) == 0, note, received, closed, days, czech.FoldJoin(code, text), received, received)
+					x := Suggestion{CategoryID: cats[r.IntN(len(cats))].ID, MunicipalityID: munis[r.IntN(len(munis))], TargetGroupID: tg, Source: Sources[r.IntN(len(Sources))],
+						State: st, DepartmentID: dept, QuickWin: r.IntN(8) == 0, ReceivedAt: received, ClosedAt: closed, DaysToClose: days}
+					contribute(acc, &x, 1)
+					args = append(args, code, text, x.CategoryID, x.MunicipalityID, tg, "", false, x.Source, st, dept, due,
+						x.QuickWin, note, received, closed, days, czech.FoldJoin(code, text), received, received)
 				}
 				row := "(" + store.Placeholders(ncol) + ")"
 				q := `INSERT INTO suggestions (` + cols + `) VALUES ` + strings.Repeat(row+",", m-1) + row
 				if _, err := tx.Exec(ctx, q, args...); err != nil {
+					return err
+				}
+				if err := applyTallies(ctx, tx, acc); err != nil {
 					return err
 				}
 				done += m

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"kpss/internal/apperr"
@@ -16,6 +17,7 @@ import (
 	"kpss/internal/mail"
 	"kpss/internal/partner"
 	"kpss/internal/store"
+	"kpss/internal/web/i18n"
 )
 
 // Service runs the rules of the agenda: who may see and change what, the
@@ -420,6 +422,9 @@ func (s *Service) mutate(ctx context.Context, id int64, action string, fn func(t
 		if err := updateSuggestion(ctx, tx, x); err != nil {
 			return err
 		}
+		if err := tallyChange(ctx, tx, &before, x); err != nil {
+			return err
+		}
 		after = *x
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: action, Entity: "suggestion", EntityID: x.ID, Summary: x.Code, Before: &before, After: &after, Personal: PersonalFields})
 	})
@@ -621,43 +626,64 @@ func (s *Service) send(ctx context.Context, m mail.Message) {
 	}
 }
 
+// mailText is the catalog of the citizen's e-mails (this module's messages).
+var mailText = sync.OnceValue(func() *i18n.Catalog {
+	c := i18n.NewCatalog()
+	if err := c.Load(files, "i18n"); err != nil {
+		panic(err) // embedded and tested
+	}
+	return c
+})
+
+// mailer is the localizer of a suggestion's citizen: the language they wrote in.
+func mailer(x *Suggestion) *i18n.Localizer { return mailText().For(langOf(x.Lang)) }
+
+func mailDate(l *i18n.Localizer, t time.Time) string {
+	return strings.ReplaceAll(l.Date(t), "\u00a0", " ")
+}
+
 func (s *Service) mailSubmitted(ctx context.Context, x *Suggestion) {
 	if x.ContactEmail == "" {
 		return
 	}
-	s.send(ctx, mail.Message{To: []string{x.ContactEmail}, Subject: "Váš podnět má kód " + x.Code,
-		Text: fmt.Sprintf("Dobrý den,\n\nděkujeme za váš podnět. Přijali jsme ho %s a má kód %s.\n\nCo se s ním děje, uvidíte na adrese\n%s\n\nO každé změně vám napíšeme.\n\nKomunitní plánování sociálních služeb\n\n---\n%s\n",
-			czDate(x.ReceivedAt), x.Code, s.TrackingURL(x.Code), Shorten(x.Text, 300))})
+	l := mailer(x)
+	body := l.T("suggestion.mail.submitted.body", "Date", mailDate(l, x.ReceivedAt), "Code", x.Code, "URL", s.TrackingURL(x.Code))
+	s.send(ctx, mail.Message{To: []string{x.ContactEmail}, Subject: l.T("suggestion.mail.submitted.subject", "Code", x.Code),
+		Text: body + "\n\n" + l.T("suggestion.mail.signature") + "\n\n---\n" + Shorten(x.Text, 300) + "\n"})
 }
 
 func (s *Service) mailState(ctx context.Context, x *Suggestion, target *Suggestion) {
 	if x.ContactEmail == "" {
 		return
 	}
+	l := mailer(x)
+	state := l.T("suggestion.mail.state_name." + string(x.State))
 	var b strings.Builder
-	fmt.Fprintf(&b, "Dobrý den,\n\nváš podnět %s je nyní ve stavu: %s.\n", x.Code, StateNameCS(x.State))
+	b.WriteString(l.T("suggestion.mail.state.body", "Code", x.Code, "State", state) + "\n")
 	if x.PublicNote != "" {
 		fmt.Fprintf(&b, "\n%s\n", x.PublicNote)
 	}
 	if x.RedirectTo != "" {
-		fmt.Fprintf(&b, "\nKam se obrátit: %s\n", x.RedirectTo)
+		fmt.Fprintf(&b, "\n%s\n", l.T("suggestion.mail.state.redirect", "Where", x.RedirectTo))
 	}
 	if x.PlanRef != "" {
-		fmt.Fprintf(&b, "\nZařazeno do: %s\n", x.PlanRef)
+		fmt.Fprintf(&b, "\n%s\n", l.T("suggestion.mail.state.plan", "Plan", x.PlanRef))
 	}
 	if target != nil {
-		fmt.Fprintf(&b, "\nSledovat ho můžete pod kódem %s: %s\n", target.Code, s.TrackingURL(target.Code))
+		fmt.Fprintf(&b, "\n%s\n", l.T("suggestion.mail.state.duplicate", "Code", target.Code, "URL", s.TrackingURL(target.Code)))
 	}
-	fmt.Fprintf(&b, "\nPodrobnosti: %s\n\nKomunitní plánování sociálních služeb\n", s.TrackingURL(x.Code))
-	s.send(ctx, mail.Message{To: []string{x.ContactEmail}, Subject: "Podnět " + x.Code + ": " + StateNameCS(x.State), Text: b.String()})
+	fmt.Fprintf(&b, "\n%s\n\n%s\n", l.T("suggestion.mail.details", "URL", s.TrackingURL(x.Code)), l.T("suggestion.mail.signature"))
+	s.send(ctx, mail.Message{To: []string{x.ContactEmail}, Subject: l.T("suggestion.mail.state.subject", "Code", x.Code, "State", state), Text: b.String()})
 }
 
 func (s *Service) mailNote(ctx context.Context, x *Suggestion, note string) {
 	if x.ContactEmail == "" {
 		return
 	}
-	s.send(ctx, mail.Message{To: []string{x.ContactEmail}, Subject: "Podnět " + x.Code + ": nová odpověď",
-		Text: fmt.Sprintf("Dobrý den,\n\nk vašemu podnětu %s přibyla odpověď:\n\n%s\n\nPodrobnosti: %s\n\nKomunitní plánování sociálních služeb\n", x.Code, note, s.TrackingURL(x.Code))})
+	l := mailer(x)
+	s.send(ctx, mail.Message{To: []string{x.ContactEmail}, Subject: l.T("suggestion.mail.note.subject", "Code", x.Code),
+		Text: l.T("suggestion.mail.note.body", "Code", x.Code, "Note", note) + "\n\n" + l.T("suggestion.mail.details", "URL", s.TrackingURL(x.Code)) +
+			"\n\n" + l.T("suggestion.mail.signature") + "\n"})
 }
 
 func czDate(t time.Time) string {

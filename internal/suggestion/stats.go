@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"kpss/internal/czech"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,8 +47,132 @@ type Stats struct {
 var Dimensions = []string{"category", "municipality", "department", "target_group", "source"}
 
 // Statistics computes the figures of [from, to) in a fixed number of
-// queries (one per breakdown, three for the totals and the median).
+// queries. A period of whole Prague days (what the page asks for) is read
+// from the tallies (tally.go); any other is counted from the suggestions.
 func (s *Service) Statistics(ctx context.Context, from, to time.Time) (*Stats, error) {
+	if midnight(from) && midnight(to) {
+		return s.statisticsFromTallies(ctx, from, to)
+	}
+	return s.statisticsRaw(ctx, from, to)
+}
+
+// midnight reports whether t is the start of a day in Prague.
+func midnight(t time.Time) bool {
+	t = t.In(prague)
+	return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+}
+
+type statKey struct{ dim, k string }
+
+// statisticsFromTallies reads the period from the tallies: one query, plus
+// the overdue count and the labels.
+func (s *Service) statisticsFromTallies(ctx context.Context, from, to time.Time) (*Stats, error) {
+	st := &Stats{From: from.UTC(), To: to.UTC(), By: map[string][]Row{}}
+	cats, err := s.Categories(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	accessCats := map[string]bool{}
+	for _, c := range cats {
+		if c.Accessibility {
+			accessCats[fmt.Sprint(c.ID)] = true
+		}
+	}
+	t, err := s.readTallies(ctx, pragueDay(from), pragueDay(to))
+	if err != nil {
+		return nil, err
+	}
+	acc := map[statKey]*Row{}
+	hist := map[int64]int64{}
+	for k, n := range t {
+		if k.dim == "days" {
+			d, _ := strconv.ParseInt(k.item, 10, 64)
+			hist[d] += n
+			continue
+		}
+		if n == 0 {
+			continue
+		}
+		if k.dim == "category" {
+			switch k.kind {
+			case "received":
+				st.Received += int(n)
+			case "resolved":
+				st.Resolved += int(n)
+				if accessCats[k.item] {
+					st.AccessResolved += int(n)
+				} else {
+					st.OtherResolved += int(n)
+				}
+			case "closed":
+				st.Closed += int(n)
+			case "rejected":
+				st.Rejected += int(n)
+			case "referred":
+				st.Referred += int(n)
+			case "qw_received":
+				st.QuickWins += int(n)
+			case "qw_resolved":
+				st.QuickWinsResolved += int(n)
+			}
+		}
+		r := acc[statKey{k.dim, k.item}]
+		switch k.kind {
+		case "received", "resolved", "closed", "rejected":
+			if r == nil {
+				r = &Row{Key: k.item}
+				acc[statKey{k.dim, k.item}] = r
+			}
+		}
+		switch k.kind {
+		case "received":
+			r.Received += int(n)
+		case "resolved":
+			r.Resolved += int(n)
+		case "closed":
+			r.Closed += int(n)
+		case "rejected":
+			r.Rejected += int(n)
+		}
+	}
+	st.MedianDays = medianOf(hist)
+	if err := s.finishStats(ctx, st, acc, cats); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// medianOf is the median of a histogram (days → how many): the middle one,
+// or the mean of the middle two.
+func medianOf(hist map[int64]int64) *float64 {
+	var total int64
+	days := make([]int64, 0, len(hist))
+	for d, n := range hist {
+		if n > 0 {
+			days = append(days, d)
+			total += n
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
+	at := func(i int64) int64 { // the i-th value (from 0) in order
+		for _, d := range days {
+			if i < hist[d] {
+				return d
+			}
+			i -= hist[d]
+		}
+		return days[len(days)-1]
+	}
+	m := float64(at((total-1)/2)+at(total/2)) / 2
+	return &m
+}
+
+// statisticsRaw counts the period from the suggestions themselves: one
+// grouped scan (a period that does not start and end at a Prague midnight).
+func (s *Service) statisticsRaw(ctx context.Context, from, to time.Time) (*Stats, error) {
 	from, to = from.UTC(), to.UTC()
 	st := &Stats{From: from, To: to, By: map[string][]Row{}}
 	// One scan, grouped by every breakdown at once (at most a few thousand
@@ -72,8 +197,7 @@ func (s *Service) Statistics(ctx context.Context, from, to time.Time) (*Stats, e
 	if err != nil {
 		return nil, err
 	}
-	type key struct{ dim, k string }
-	acc := map[key]*Row{}
+	acc := map[statKey]*Row{}
 	accessCats := map[string]bool{}
 	cats, err := s.Categories(ctx, true)
 	if err != nil {
@@ -113,10 +237,10 @@ func (s *Service) Statistics(ctx context.Context, from, to time.Time) (*Stats, e
 			return *p
 		}
 		for dim, k := range map[string]string{"category": cat, "municipality": muni, "department": str(dept), "target_group": str(tg), "source": src} {
-			r := acc[key{dim, k}]
+			r := acc[statKey{dim, k}]
 			if r == nil {
 				r = &Row{Key: k}
-				acc[key{dim, k}] = r
+				acc[statKey{dim, k}] = r
 			}
 			r.Received += int(rec)
 			r.Resolved += int(res)
@@ -126,10 +250,6 @@ func (s *Service) Statistics(ctx context.Context, from, to time.Time) (*Stats, e
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM suggestions WHERE state IN (?, ?, ?) AND due_date IS NOT NULL AND due_date < ?`,
-		StateNew, StateAccepted, StateInProgress, s.Today()).Scan(&st.Overdue); err != nil {
 		return nil, err
 	}
 	if st.Resolved > 0 {
@@ -157,9 +277,21 @@ func (s *Service) Statistics(ctx context.Context, from, to time.Time) (*Stats, e
 			st.MedianDays = &m
 		}
 	}
+	if err := s.finishStats(ctx, st, acc, cats); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// finishStats counts the overdue ones, names and orders the breakdowns.
+func (s *Service) finishStats(ctx context.Context, st *Stats, acc map[statKey]*Row, cats []Category) error {
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM suggestions WHERE state IN (?, ?, ?) AND due_date IS NOT NULL AND due_date < ?`,
+		StateNew, StateAccepted, StateInProgress, s.Today()).Scan(&st.Overdue); err != nil {
+		return err
+	}
 	labels, err := s.dimensionLabels(ctx, cats)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for k, r := range acc {
 		r.Label = labels[k.dim][r.Key]
@@ -174,7 +306,7 @@ func (s *Service) Statistics(ctx context.Context, from, to time.Time) (*Stats, e
 			return out[i].Label < out[j].Label
 		})
 	}
-	return st, nil
+	return nil
 }
 
 // dimensionLabels names the keys of each breakdown (source labels are the

@@ -111,8 +111,11 @@ func insertSuggestion(ctx context.Context, q store.Q, s *Suggestion) error {
 		s.Source, s.State, s.DepartmentID, s.DueDate, s.QuickWin, s.DuplicateOf, s.PublicNote, s.RedirectTo, s.PlanRef,
 		s.ContactName, s.ContactEmail, s.ContactPhone, s.ConsentAt, s.HasPhoto, s.ReceivedAt, s.ClosedAt, s.DaysToClose, s.AnonymisedAt,
 		searchText(s), s.CreatedAt, s.UpdatedAt, s.PlanMeasureID, langOf(s.Lang))
+	if err != nil {
+		return err
+	}
 	s.ID = id
-	return err
+	return tallyChange(ctx, q, nil, s)
 }
 
 func updateSuggestion(ctx context.Context, q store.Q, s *Suggestion) error {
