@@ -71,17 +71,32 @@ func NewRenderer(log *slog.Logger) (*Renderer, error) {
 }
 
 // Register parses every page template (*.html) in dir of fsys under the name
-// "namespace/file" (without .html), each with the shared layout and partials.
+// "namespace/file" (without .html), each with the shared layout and partials
+// and the module's own partials in dir/partials/*.html (blocks that several
+// of the module's pages use).
 func (rd *Renderer) Register(namespace string, fsys fs.FS, dir string) error {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return err
 	}
+	own, err := fs.Glob(fsys, path.Join(dir, "partials", "*.html"))
+	if err != nil {
+		return err
+	}
+	base := rd.shared
+	if len(own) > 0 {
+		if base, err = rd.shared.Clone(); err != nil {
+			return err
+		}
+		if _, err := base.ParseFS(fsys, own...); err != nil {
+			return fmt.Errorf("web: parse %s partials: %w", namespace, err)
+		}
+	}
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".html") {
 			continue
 		}
-		t, err := rd.shared.Clone()
+		t, err := base.Clone()
 		if err != nil {
 			return err
 		}
