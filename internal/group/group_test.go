@@ -227,6 +227,7 @@ func TestWaitlistMovesUp(t *testing.T) {
 		if got.State != group.RegConfirmed {
 			t.Fatalf("Cecílie is %s, want confirmed", got.State)
 		}
+		deliver(t, f)
 		msgs := f.mail.Messages()
 		if len(msgs) != 1 || msgs[0].To[0] != "r2@example.cz" || !strings.Contains(msgs[0].Text, "potvrzena") {
 			t.Fatalf("notice %+v", msgs)
@@ -264,6 +265,7 @@ func TestMinutesWorkflow(t *testing.T) {
 		if _, err := f.svc.SendMinutesForComments(ctx(), id, l); err != nil {
 			t.Fatal(err)
 		}
+		deliver(t, f)
 		if n := len(f.mail.Messages()); n != 10 {
 			t.Fatalf("%d notices of minutes for comments, want 10 (every active member)", n)
 		}
@@ -438,8 +440,11 @@ func TestInvitationsAndAnswers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Sent != 10 {
-			t.Fatalf("sent %d, want 10", res.Sent)
+		if res.Queued != 10 || len(f.mail.Messages()) != 0 {
+			t.Fatalf("queued %d, sent %d at once; want 10 queued, none sent in the request", res.Queued, len(f.mail.Messages()))
+		}
+		if r := deliver(t, f); r.Sent != 10 {
+			t.Fatalf("delivered %+v, want 10", r)
 		}
 		msg := f.mail.Messages()[0]
 		for _, want := range []string{"Příprava komunitního plánu", "indukční smyčka", "https://kpss.example/odpoved/"} {
@@ -587,6 +592,10 @@ func TestCancellationAndRetention(t *testing.T) {
 		if n, err := f.svc.NotifyCancelled(ctx(), cm, l); err != nil || n != 10 {
 			t.Fatalf("cancellation notices %d %v", n, err)
 		}
+		// The invitations still waiting are superseded: only the notices go.
+		if r := deliver(t, f); r.Sent != 10 {
+			t.Fatalf("delivered %+v, want the 10 notices", r)
+		}
 		msg := f.mail.Messages()[0]
 		if !strings.HasPrefix(msg.Subject, "Zrušeno: PS-SEN") || !strings.Contains(string(msg.Attachments[0].Data), "METHOD:CANCEL\r\n") {
 			t.Fatalf("cancellation %q %s", msg.Subject, msg.Attachments[0].Data)
@@ -594,8 +603,8 @@ func TestCancellationAndRetention(t *testing.T) {
 		if n, err := f.svc.AnonymiseOld(ctx(), now); err != nil || n != 0 {
 			t.Fatalf("anonymised %d before the cutoff (%v)", n, err)
 		}
-		if n, err := f.svc.AnonymiseOld(ctx(), now.AddDate(1, 0, 0)); err != nil || n != 2 {
-			t.Fatalf("anonymised %d, want the registration and the guest (%v)", n, err)
+		if n, err := f.svc.AnonymiseOld(ctx(), now.AddDate(1, 0, 0)); err != nil || n != 22 {
+			t.Fatalf("anonymised %d, want the registration, the guest and 20 e-mails sent or superseded (%v)", n, err)
 		}
 		got, _ := f.svc.RegistrationByToken(ctx(), reg.Token)
 		if got.Name != "" || got.Email != "" {
@@ -615,4 +624,14 @@ func BenchmarkAdoptResolution(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// deliver runs the outbox as the job would.
+func deliver(t testing.TB, f *fixture) group.OutboxResult {
+	t.Helper()
+	r, err := f.svc.ProcessOutbox(ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

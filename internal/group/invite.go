@@ -88,15 +88,16 @@ func (s *Service) placeMap(ctx context.Context) (map[int64]Place, error) {
 
 // InviteResult says what SendInvitations did.
 type InviteResult struct {
-	Sent      int
+	Queued    int      // invitations waiting in the outbox
 	NoAddress []string // members without an e-mail address
-	Failed    []string
 }
 
-// SendInvitations e-mails every active member the invitation with the
+// SendInvitations queues for every active member the invitation with the
 // agenda, the place's accessibility, answer links and an .ics attachment,
-// and moves the meeting to "invited". Sending again (after a change) sends
-// the updated event. Overdue tasks join the agenda first.
+// and moves the meeting to "invited", in one transaction; the outbox job
+// delivers them. Sending again (after a change) sends the updated event and
+// supersedes invitations of the earlier round not delivered yet. Overdue
+// tasks join the agenda first.
 func (s *Service) SendInvitations(ctx context.Context, meetingID int64, l *i18n.Localizer) (*InviteResult, error) {
 	m, err := s.FindMeetingByID(ctx, meetingID)
 	if err != nil {
@@ -112,12 +113,25 @@ func (s *Service) SendInvitations(ctx context.Context, meetingID int64, l *i18n.
 	if err != nil {
 		return nil, err
 	}
+	var place *Place
+	if m.PlaceID != nil {
+		if place, err = s.FindPlaceByID(ctx, *m.PlaceID); err != nil {
+			return nil, err
+		}
+	}
+	agenda, err := s.Agenda(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
 	active := ActiveMembers(members, meetingDay(m))
-	tokens := map[int64]string{}
+	res := &InviteResult{}
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		before, err := findMeeting(ctx, tx, meetingID)
 		if err != nil {
 			return err
+		}
+		if !before.Open() {
+			return apperr.New(apperr.Conflict, "group.err.meeting_closed")
 		}
 		att, err := findAttendance(ctx, tx, meetingID)
 		if err != nil {
@@ -138,6 +152,7 @@ func (s *Service) SendInvitations(ctx context.Context, meetingID int64, l *i18n.
 			existing[id] = t
 		}
 		rows.Close()
+		tokens := map[int64]string{}
 		for _, mem := range active {
 			t := existing[mem.ID]
 			if t == "" {
@@ -163,74 +178,72 @@ func (s *Service) SendInvitations(ctx context.Context, meetingID int64, l *i18n.
 			return err
 		}
 		*m = after
+		// An earlier round not delivered yet is replaced by this one.
+		if _, err := tx.Exec(ctx, `UPDATE group_outbox SET state = 'superseded' WHERE meeting_id = ? AND kind = 'invitation' AND state IN ('pending', 'failed')`, meetingID); err != nil {
+			return err
+		}
+		ev := s.Event(m, place, l)
+		for _, mem := range active {
+			if mem.Email == "" {
+				res.NoAddress = append(res.NoAddress, mem.Name)
+				continue
+			}
+			memberID := mem.ID
+			if err := s.queue(ctx, tx, outgoing{MeetingID: meetingID, MemberID: &memberID, Kind: MailInvitation, Batch: m.Sequence,
+				Msg: s.invitation(m, &mem, place, agenda, ev, tokens[mem.ID], l)}); err != nil {
+				return err
+			}
+			res.Queued++
+		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "meeting_invite", Entity: "group_meeting", EntityID: meetingID, Summary: m.GroupCode, Before: &before, After: &after})
 	})
 	if err != nil {
 		return nil, err
 	}
-	var place *Place
-	if m.PlaceID != nil {
-		if place, err = s.FindPlaceByID(ctx, *m.PlaceID); err != nil {
-			return nil, err
-		}
-	}
-	agenda, err := s.Agenda(ctx, meetingID)
-	if err != nil {
-		return nil, err
-	}
-	ev := s.Event(m, place, l)
-	res := &InviteResult{}
-	base := strings.TrimRight(s.BaseURL, "/")
-	for _, mem := range active {
-		if mem.Email == "" {
-			res.NoAddress = append(res.NoAddress, mem.Name)
-			continue
-		}
-		to := fmt.Sprintf("%s <%s>", strings.NewReplacer("<", "", ">", "", ",", "", "\"", "").Replace(mem.Name), mem.Email)
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s\n\n", l.T("group.mail.greeting"))
-		fmt.Fprintf(&b, "%s\n\n", l.T("group.mail.invite_intro", "Group", m.GroupName))
-		fmt.Fprintf(&b, "%s: %s\n", l.T("group.meeting.when"), l.DateTime(m.StartsAt)+"–"+m.EndsAt.In(pragueLoc).Format("15:04"))
-		if place != nil {
-			fmt.Fprintf(&b, "%s: %s\n", l.T("group.meeting.place"), place.Name+" "+place.Address)
-			fmt.Fprintf(&b, "%s\n", accessibilityText(place, l))
-		}
-		fmt.Fprintf(&b, "\n%s:\n", l.T("group.agenda.title"))
-		if len(agenda) == 0 {
-			fmt.Fprintf(&b, "– %s\n", l.T("group.agenda.empty"))
-		}
-		for i, it := range agenda {
-			fmt.Fprintf(&b, "%d. %s\n", i+1, it.Title)
-		}
-		tok := tokens[mem.ID]
-		fmt.Fprintf(&b, "\n%s\n%s: %s/odpoved/%s?odpoved=attend\n%s: %s/odpoved/%s?odpoved=excused\n\n%s\n",
-			l.T("group.mail.answer"), l.T("group.answer.attend"), base, tok, l.T("group.answer.excused"), base, tok, l.T("group.mail.signature"))
-		msg := mail.Message{To: []string{to}, Subject: l.T("group.mail.invite_subject", "Group", m.GroupCode, "When", l.Date(m.StartsAt)), Text: b.String(),
-			Attachments: []mail.Attachment{{Name: "pozvanka.ics", ContentType: ical.InvitationContentType(ev),
-				Data: ical.Invitation(ev, "KPSS <kpss@kpss.example>", []string{to})}}}
-		if err := s.Mail.Send(ctx, msg); err != nil {
-			s.Log.Warn("group: invitation not sent", "meeting", meetingID, "member", mem.ID, "err", err)
-			res.Failed = append(res.Failed, mem.Name)
-			continue
-		}
-		res.Sent++
-	}
+	s.Wake()
 	return res, nil
 }
 
-// notifyPromoted tells people moved up from the waitlist (those with an
-// address); a failure is logged, the place stays theirs.
-func (s *Service) notifyPromoted(ctx context.Context, m *Meeting, regs []Registration) {
+// invitation is the e-mail inviting one member.
+func (s *Service) invitation(m *Meeting, mem *Member, place *Place, agenda []AgendaItem, ev ical.Event, tok string, l *i18n.Localizer) mail.Message {
+	base := strings.TrimRight(s.BaseURL, "/")
+	to := fmt.Sprintf("%s <%s>", strings.NewReplacer("<", "", ">", "", ",", "", "\"", "").Replace(mem.Name), mem.Email)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\n", l.T("group.mail.greeting"))
+	fmt.Fprintf(&b, "%s\n\n", l.T("group.mail.invite_intro", "Group", m.GroupName))
+	fmt.Fprintf(&b, "%s: %s\n", l.T("group.meeting.when"), l.DateTime(m.StartsAt)+"–"+m.EndsAt.In(pragueLoc).Format("15:04"))
+	if place != nil {
+		fmt.Fprintf(&b, "%s: %s\n", l.T("group.meeting.place"), place.Name+" "+place.Address)
+		fmt.Fprintf(&b, "%s\n", accessibilityText(place, l))
+	}
+	fmt.Fprintf(&b, "\n%s:\n", l.T("group.agenda.title"))
+	if len(agenda) == 0 {
+		fmt.Fprintf(&b, "– %s\n", l.T("group.agenda.empty"))
+	}
+	for i, it := range agenda {
+		fmt.Fprintf(&b, "%d. %s\n", i+1, it.Title)
+	}
+	fmt.Fprintf(&b, "\n%s\n%s: %s/odpoved/%s?odpoved=attend\n%s: %s/odpoved/%s?odpoved=excused\n\n%s\n",
+		l.T("group.mail.answer"), l.T("group.answer.attend"), base, tok, l.T("group.answer.excused"), base, tok, l.T("group.mail.signature"))
+	return mail.Message{To: []string{to}, Subject: l.T("group.mail.invite_subject", "Group", m.GroupCode, "When", l.Date(m.StartsAt)), Text: b.String(),
+		Attachments: []mail.Attachment{{Name: "pozvanka.ics", ContentType: ical.InvitationContentType(ev),
+			Data: ical.Invitation(ev, "KPSS <kpss@kpss.example>", []string{to})}}}
+}
+
+// queuePromoted queues the notice for people moved up from the waitlist
+// (those with an address), in the caller's transaction.
+func (s *Service) queuePromoted(ctx context.Context, q store.Q, m *Meeting, regs []Registration) error {
 	for _, r := range regs {
 		if r.Email == "" {
 			continue
 		}
 		text := fmt.Sprintf("Dobrý den,\n\nuvolnilo se místo na jednání skupiny %s dne %s a Vaše přihláška je nyní potvrzena.\n\nPokud nemůžete přijít, zrušte prosím přihlášku zde: %s/prihlaska/%s\n\nKoordinátor KPSS\n",
 			m.GroupName, i18nDate(m), strings.TrimRight(s.BaseURL, "/"), r.Token)
-		if err := s.Mail.Send(ctx, mail.Message{To: []string{r.Email}, Subject: "Místo na jednání je potvrzeno – " + m.GroupCode, Text: text}); err != nil {
-			s.Log.Warn("group: waitlist notice not sent", "registration", r.ID, "err", err)
+		if err := s.queue(ctx, q, outgoing{MeetingID: m.ID, Kind: MailRegistration, Msg: mail.Message{To: []string{r.Email}, Subject: "Místo na jednání je potvrzeno – " + m.GroupCode, Text: text}}); err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
 func i18nDate(m *Meeting) string {
@@ -238,8 +251,10 @@ func i18nDate(m *Meeting) string {
 	return fmt.Sprintf("%d. %d. %d v %s", t.Day(), t.Month(), t.Year(), t.Format("15:04"))
 }
 
-// NotifyCancelled tells the members of an invited meeting that it was
-// cancelled, with a METHOD:CANCEL calendar entry that removes the event.
+// NotifyCancelled queues for the members of an invited meeting the notice
+// that it was cancelled, with a METHOD:CANCEL calendar entry that removes
+// the event, and supersedes invitations not delivered yet. It returns how
+// many notices it queued.
 func (s *Service) NotifyCancelled(ctx context.Context, m *Meeting, l *i18n.Localizer) (int, error) {
 	if m.State != StateCancelled || m.InvitedAt == nil {
 		return 0, nil
@@ -255,21 +270,34 @@ func (s *Service) NotifyCancelled(ctx context.Context, m *Meeting, l *i18n.Local
 		}
 	}
 	ev := s.Event(m, place, l)
-	sent := 0
-	for _, mem := range ActiveMembers(members, meetingDay(m)) {
-		if mem.Email == "" {
-			continue
+	queued := 0
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE group_outbox SET state = 'superseded' WHERE meeting_id = ? AND kind = 'invitation' AND state IN ('pending', 'failed')`, m.ID); err != nil {
+			return err
 		}
-		msg := mail.Message{To: []string{mem.Email}, Subject: l.T("group.mail.cancel_subject", "Group", m.GroupCode, "When", l.Date(m.StartsAt)),
-			Text:        l.T("group.mail.greeting") + "\n\n" + l.T("group.mail.cancel_text", "Group", m.GroupName, "When", l.DateTime(m.StartsAt)) + "\n\n" + l.T("group.mail.signature") + "\n",
-			Attachments: []mail.Attachment{{Name: "zruseni.ics", ContentType: ical.InvitationContentType(ev), Data: ical.Invitation(ev, "KPSS <kpss@kpss.example>", []string{mem.Email})}}}
-		if err := s.Mail.Send(ctx, msg); err != nil {
-			s.Log.Warn("group: cancellation not sent", "meeting", m.ID, "member", mem.ID, "err", err)
-			continue
+		for _, mem := range ActiveMembers(members, meetingDay(m)) {
+			if mem.Email == "" {
+				continue
+			}
+			memberID := mem.ID
+			msg := mail.Message{To: []string{mem.Email}, Subject: l.T("group.mail.cancel_subject", "Group", m.GroupCode, "When", l.Date(m.StartsAt)),
+				Text:        l.T("group.mail.greeting") + "\n\n" + l.T("group.mail.cancel_text", "Group", m.GroupName, "When", l.DateTime(m.StartsAt)) + "\n\n" + l.T("group.mail.signature") + "\n",
+				Attachments: []mail.Attachment{{Name: "zruseni.ics", ContentType: ical.InvitationContentType(ev), Data: ical.Invitation(ev, "KPSS <kpss@kpss.example>", []string{mem.Email})}}}
+			if err := s.queue(ctx, tx, outgoing{MeetingID: m.ID, MemberID: &memberID, Kind: MailCancellation, Batch: m.Sequence, Msg: msg}); err != nil {
+				return err
+			}
+			queued++
 		}
-		sent++
+		if queued == 0 {
+			return nil
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "meeting_cancel_notice", Entity: "group_meeting", EntityID: m.ID, Summary: m.GroupCode, After: map[string]any{"notices": queued}})
+	})
+	if err != nil {
+		return 0, err
 	}
-	return sent, nil
+	s.Wake()
+	return queued, nil
 }
 
 // AnonymiseOld removes the names and addresses of registered non-members
@@ -288,12 +316,17 @@ func (s *Service) AnonymiseOld(ctx context.Context, cutoff time.Time) (int64, er
 		}
 		a, _ := r1.RowsAffected()
 		b, _ := r2.RowsAffected()
-		n = a + b
+		// Delivered e-mails (names, addresses, answer links) go too.
+		o, err := purgeOutbox(ctx, tx, cutoff)
+		if err != nil {
+			return err
+		}
+		n = a + b + o
 		if n == 0 {
 			return nil
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "anonymise", Entity: "group_registration", Summary: cutoff.Format(time.DateOnly),
-			After: map[string]any{"registrations": a, "guests": b}})
+			After: map[string]any{"registrations": a, "guests": b, "emails": o}})
 	})
 	return n, err
 }

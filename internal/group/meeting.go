@@ -106,7 +106,9 @@ func (s *Service) UpdateMeeting(ctx context.Context, id int64, in Meeting) (*Mee
 	if err != nil {
 		return nil, err
 	}
-	s.notifyPromoted(ctx, &m, promoted)
+	if len(promoted) > 0 {
+		s.Wake()
+	}
 	return &m, nil
 }
 
@@ -976,7 +978,9 @@ func (s *Service) CancelRegistration(ctx context.Context, id int64, token string
 	if err != nil {
 		return nil, err
 	}
-	s.notifyPromoted(ctx, &m, promoted)
+	if len(promoted) > 0 {
+		s.Wake()
+	}
 	return promoted, nil
 }
 
@@ -1003,5 +1007,5 @@ func (s *Service) promote(ctx context.Context, tx *store.Tx, m *Meeting) ([]Regi
 			return nil, err
 		}
 	}
-	return wait, nil
+	return wait, s.queuePromoted(ctx, tx, m, wait)
 }

@@ -106,6 +106,12 @@ func (h *Handler) renderMeeting(w http.ResponseWriter, r *http.Request, f *web.F
 	if err != nil {
 		return err
 	}
+	var mailStatus MailStatus
+	if acc.Manage && m.InvitedAt != nil {
+		if mailStatus, err = h.Svc.OutboxStatus(ctx, m.ID, MailInvitation); err != nil {
+			return err
+		}
+	}
 	var myAnswer string
 	if acc.Member {
 		myAnswer = roll.Attendance[acc.MemberID].Response
@@ -146,7 +152,7 @@ func (h *Handler) renderMeeting(w http.ResponseWriter, r *http.Request, f *web.F
 	}
 	p.Data = map[string]any{"M": m, "Place": place, "Agenda": agenda, "Roll": roll, "Resolutions": res, "Regs": regs, "Minutes": mins,
 		"Acc": acc, "MyAnswer": myAnswer, "Counts": counts, "Kinds": options(p.L, "group.item.kind.", kinds...),
-		"Picker": picker != nil, "Picks": picks, "MorePicks": more}
+		"Picker": picker != nil, "Picks": picks, "MorePicks": more, "Mail": mailStatus}
 	h.R.Render(w, r, status, "group/meeting", p)
 	return nil
 }
@@ -526,7 +532,8 @@ func (h *Handler) SaveAttendance(w http.ResponseWriter, r *http.Request) error {
 
 // ---------- invitations and answers
 
-// SendInvitations e-mails the invitations of meeting {id}.
+// SendInvitations queues the invitations of meeting {id}; the page shows
+// how their delivery goes.
 func (h *Handler) SendInvitations(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r)
 	if err != nil {
@@ -537,10 +544,23 @@ func (h *Handler) SendInvitations(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	flash := "group.flash.invited"
-	if len(res.NoAddress) > 0 || len(res.Failed) > 0 {
+	if len(res.NoAddress) > 0 {
 		flash = "group.flash.invited_some"
 	}
 	web.Redirect(w, r, "/jednani/"+itoa(id), flash)
+	return nil
+}
+
+// RetryMail queues the failed e-mails of meeting {id} again.
+func (h *Handler) RetryMail(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Svc.RetryFailed(r.Context(), id); err != nil {
+		return err
+	}
+	web.Redirect(w, r, "/jednani/"+itoa(id), "group.flash.retry")
 	return nil
 }
 

@@ -94,11 +94,18 @@ func (s *Service) SaveMinutes(ctx context.Context, meetingID int64, body string)
 	})
 }
 
-// SendMinutesForComments opens the draft to the members' comments and tells
-// them by e-mail (in the language of l; no e-mail when l is nil).
+// SendMinutesForComments opens the draft to the members' comments and
+// queues an e-mail to them (in the language of l; none when l is nil).
 func (s *Service) SendMinutesForComments(ctx context.Context, meetingID int64, l *i18n.Localizer) (*Minutes, error) {
-	var mt Meeting
-	m, err := s.minutesTx(ctx, meetingID, "minutes_for_comments", func(tx *store.Tx, meeting *Meeting, m *Minutes) error {
+	groupID, err := s.MeetingGroup(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	members, err := s.FindMembers(ctx, groupID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.minutesTx(ctx, meetingID, "minutes_for_comments", func(tx *store.Tx, mt *Meeting, m *Minutes) error {
 		if m.State != MinutesDraft {
 			return apperr.New(apperr.Conflict, "group.err.minutes_state")
 		}
@@ -107,28 +114,28 @@ func (s *Service) SendMinutesForComments(ctx context.Context, meetingID int64, l
 			f.Add("body", "group.err.minutes_empty")
 			return f.Err()
 		}
-		mt = *meeting
 		m.State = MinutesComments
+		if l == nil {
+			return nil
+		}
+		link := strings.TrimRight(s.BaseURL, "/") + "/jednani/" + itoa(meetingID) + "/zapis"
+		for _, mem := range ActiveMembers(members, s.Today()) {
+			if mem.Email == "" {
+				continue
+			}
+			memberID := mem.ID
+			msg := mail.Message{To: []string{mem.Email}, Subject: l.T("group.mail.comments_subject", "Group", mt.GroupCode),
+				Text: l.T("group.mail.greeting") + "\n\n" + l.T("group.mail.comments_text", "Group", mt.GroupName, "Link", link) + "\n\n" + l.T("group.mail.signature") + "\n"}
+			if err := s.queue(ctx, tx, outgoing{MeetingID: meetingID, MemberID: &memberID, Kind: MailMinutes, Batch: m.Version, Msg: msg}); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
-	if err != nil || l == nil {
-		return m, err
-	}
-	members, err := s.FindMembers(ctx, mt.GroupID)
 	if err != nil {
-		return m, err
+		return nil, err
 	}
-	link := strings.TrimRight(s.BaseURL, "/") + "/jednani/" + itoa(meetingID) + "/zapis"
-	for _, mem := range ActiveMembers(members, s.Today()) {
-		if mem.Email == "" {
-			continue
-		}
-		msg := mail.Message{To: []string{mem.Email}, Subject: l.T("group.mail.comments_subject", "Group", mt.GroupCode),
-			Text: l.T("group.mail.greeting") + "\n\n" + l.T("group.mail.comments_text", "Group", mt.GroupName, "Link", link) + "\n\n" + l.T("group.mail.signature") + "\n"}
-		if err := s.Mail.Send(ctx, msg); err != nil {
-			s.Log.Warn("group: minutes notice not sent", "meeting", meetingID, "err", err)
-		}
-	}
+	s.Wake()
 	return m, nil
 }
 

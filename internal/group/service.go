@@ -47,11 +47,13 @@ type Service struct {
 	Measures    RefSource
 	// The project window ProjectActual counts in (zero: open end).
 	ProjectFrom, ProjectTo store.Date
+
+	wake chan struct{} // wakes RunOutbox
 }
 
 // NewService returns the groups service.
 func NewService(db *store.DB, log *audit.Log, now func() time.Time, partners *partner.Service) *Service {
-	return &Service{DB: db, Audit: log, Now: now, Partners: partners, Mail: &mail.Memory{}, Log: slog.Default()}
+	return &Service{DB: db, Audit: log, Now: now, Partners: partners, Mail: &mail.Memory{}, Log: slog.Default(), wake: make(chan struct{}, 1)}
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }

@@ -34,6 +34,21 @@ func newGroupEnv(t *testing.T, smtp *mailtest.Server, baseURL func() string) *te
 	if _, err := demo.Load(context.Background(), demo.Deps{DB: db, Auth: srv.Auth(), Partners: partner.NewService(db, audit.New(), time.Now), Now: time.Now}, demoPassword); err != nil {
 		t.Fatal(err)
 	}
+	// The outbox job runs as under `kpss serve`, until the test ends.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	for _, j := range srv.Jobs() {
+		if j.Name == "group-outbox" {
+			go func() {
+				defer close(done)
+				j.Run(ctx)
+			}()
+		}
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
 	return &testEnv{t: t, srv: srv, db: db}
 }
 
@@ -105,10 +120,29 @@ func TestCoordinatorRunsAMeetingYear(t *testing.T) {
 	}
 	b.Axe(t)
 	b.ClickAndWait(t, fmt.Sprintf(`form[action="/jednani/%d/pozvanky"] button`, first))
-	if got := b.Text(t, ".flash"); got != "Pozvánky byly rozeslány." {
+	if got := b.Text(t, ".flash"); got != "Pozvánky se odesílají. Jak doručování pokračuje, vidíte u jednání." {
 		t.Fatalf("after invitations flash %q", got)
 	}
-	msgs := smtp.WaitFor(t, 10, 10*time.Second)
+	// The click returned before any e-mail went out; the outbox job delivers them.
+	var queued int
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM group_outbox WHERE meeting_id = ? AND kind = 'invitation'`, first).Scan(&queued)
+	if queued < 10 {
+		t.Fatalf("%d invitations queued", queued)
+	}
+	msgs := smtp.WaitFor(t, queued, 10*time.Second)
+	for i := 0; i < 100; i++ { // the row is marked sent just after the server took the message
+		var sent int
+		e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM group_outbox WHERE meeting_id = ? AND state = 'sent'`, first).Scan(&sent)
+		if sent == queued {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.Navigate(t, fmt.Sprintf("%s/jednani/%d", ts.URL, first))
+	if got := b.Text(t, ".outbox-status"); !strings.Contains(got, fmt.Sprintf("Odesláno %d z %d, čeká 0.", queued, queued)) {
+		t.Errorf("delivery status %q after %d messages", got, queued)
+	}
+	b.Axe(t)
 	var toClen *mailtest.Received
 	for i := range msgs {
 		if strings.Contains(strings.Join(msgs[i].To, ","), "josef.kratochvil@kpss.example") {

@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"kpss/internal/auth"
+	"kpss/internal/group"
 )
 
 type groupIDs struct {
@@ -564,5 +565,48 @@ func TestGroupResolutionCorrection(t *testing.T) {
 		"votes_for": {"7"}, "outcome": {"adopted"}}, c)
 	if rec.Code != http.StatusUnprocessableEntity {
 		t.Errorf("annulling twice: %d", rec.Code)
+	}
+}
+
+// Sending invitations only queues them: the page says how many went out
+// and how many wait, and the outbox job delivers them.
+func TestGroupInvitationsGoThroughTheOutbox(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	g := e.groupIDs()
+	c := e.session("koordinator")
+	ctx := context.Background()
+	var meeting int64
+	if err := e.db.QueryRow(ctx, `SELECT id FROM meetings WHERE group_id = ? AND state = 'planned' ORDER BY starts_at LIMIT 1`, g.sen).Scan(&meeting); err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf("/jednani/%d", meeting)
+	if rec := e.do("POST", page+"/pozvanky", url.Values{}, c); rec.Code != http.StatusSeeOther {
+		t.Fatalf("invite: %d", rec.Code)
+	}
+	var queued int
+	e.db.QueryRow(ctx, `SELECT COUNT(*) FROM group_outbox WHERE meeting_id = ? AND state = 'pending'`, meeting).Scan(&queued)
+	if queued < 7 {
+		t.Fatalf("%d invitations queued", queued)
+	}
+	if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, fmt.Sprintf("Odesláno 0 z %d, čeká %d.", queued, queued)) {
+		t.Errorf("the page does not show the waiting invitations")
+	}
+	svc := e.srv.Env().Modules["group"].(*group.Module).Svc
+	if r, err := svc.ProcessOutbox(ctx); err != nil || r.Sent != queued {
+		t.Fatalf("outbox: %+v %v", r, err)
+	}
+	if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, fmt.Sprintf("Odesláno %d z %d, čeká 0.", queued, queued)) {
+		t.Errorf("the page does not show the delivered invitations")
+	}
+	// Sending again supersedes nothing delivered; a new round is counted anew.
+	e.do("POST", page+"/pozvanky", url.Values{}, c)
+	if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, fmt.Sprintf("Odesláno 0 z %d, čeká %d.", queued, queued)) {
+		t.Errorf("the second round is not shown on its own")
+	}
+	if rec := e.do("POST", page+"/posta", url.Values{}, c); rec.Code != http.StatusConflict {
+		t.Errorf("retry with nothing failed: %d", rec.Code)
+	}
+	if rec := e.do("POST", page+"/posta", url.Values{}, e.session("poskytovatel")); rec.Code != http.StatusForbidden {
+		t.Errorf("retry by a provider: %d", rec.Code)
 	}
 }

@@ -35,6 +35,9 @@ func init() {
 				svc.Suggestions = link
 				sh.Svc.SetTracer(link)
 			}
+			// The outbox: invitations and notices queued by changes are sent
+			// here (RunOutbox keeps running and is woken by new mail).
+			env.AddJob(Job{Name: "group-outbox", Every: time.Minute, Run: svc.RunOutbox})
 			env.AddJob(Job{Name: "group-overdue-tasks", Every: 6 * time.Hour, Run: func(ctx context.Context) error { return svc.SyncAllOverdue(ctx) }})
 			// Names of registered non-members and guests are kept for a year after the meeting.
 			env.AddJob(Job{Name: "group-retention", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
@@ -95,6 +98,7 @@ func groupRoutes(v any) []Route {
 		{"POST /jednani/{id}/program", &p.MeetingManage, h.AddItem, false},
 		{"POST /program/{id}/{action}", &p.ItemManage, h.ChangeItem, false},
 		{"POST /jednani/{id}/pozvanky", &p.MeetingManage, h.SendInvitations, false},
+		{"POST /jednani/{id}/posta", &p.MeetingManage, h.RetryMail, false},
 		{"POST /jednani/{id}/odpoved", &p.MeetingView, h.AnswerAsMember, false},
 		{"GET /jednani/{id}/dochazka", &p.MeetingManage, h.ShowAttendanceForm, false},
 		{"POST /jednani/{id}/dochazka", &p.MeetingManage, h.SaveAttendance, false},
