@@ -151,3 +151,43 @@ func suggestionSignIn(t *testing.T, b *browsertest.Browser, base, login string) 
 		t.Fatalf("sign-in of %s: flash %q", login, got)
 	}
 }
+
+// TestSuggestionMapsInTheBrowser: the citizen picks the place on the form's
+// map (the click fills the hidden coordinates that are then stored), and
+// the public list draws the same suggestions on its map; axe-core finds
+// nothing on either page.
+func TestSuggestionMapsInTheBrowser(t *testing.T) {
+	b := browsertest.New(t)
+	e := newSuggestionEnv(t, "sqlite", &mail.Memory{})
+	needLeaflet(t, e.srv)
+	ts := httptest.NewServer(e.srv)
+	defer ts.Close()
+
+	b.Navigate(t, ts.URL+"/podnet")
+	waitFor(t, b, `document.querySelector('.map-picker.map-on') !== null`)
+	b.Fill(t, "#f-text", "Na rohu u hřiště chybí osvětlení, večer tam chodí děti.")
+	b.Fill(t, "#f-category-id", fmt.Sprint(e.categoryID("bezpecnost")))
+	b.Fill(t, "#f-municipality-id", fmt.Sprint(e.ids.otrokovice))
+	var box []float64
+	b.Run(t, chromedp.Evaluate(`(() => { const m = document.querySelector('.map-picker'); m.scrollIntoView({block: 'center'}); const r = m.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`, &box))
+	b.Run(t, chromedp.MouseClickXY(box[0]+box[2]/2, box[1]+box[3]/2))
+	waitFor(t, b, `document.querySelector('#f-lat').value !== '' && document.querySelector('#f-lng').value !== ''`)
+	b.Axe(t)
+	screenshot(t, b, "suggestion-map-picker")
+	b.ClickAndWait(t, `form[action="/podnet"] button[type=submit]`)
+	code := b.Text(t, ".suggestion-code strong")
+	var lat, lng *float64
+	e.db.QueryRow(b.Ctx(), `SELECT lat, lng FROM suggestions WHERE code = ?`, code).Scan(&lat, &lng)
+	if lat == nil || lng == nil || *lat < 48 || *lat > 51 || *lng < 12 || *lng > 19 {
+		t.Fatalf("the picked place was not stored: %v, %v", lat, lng)
+	}
+
+	b.Navigate(t, ts.URL+"/podnety/verejne")
+	waitFor(t, b, `document.querySelectorAll('.map.map-on .leaflet-marker-icon').length >= 1`)
+	if !strings.Contains(b.Text(t, "main"), code) {
+		t.Fatalf("the public list does not show %s", code)
+	}
+	b.Axe(t)
+	screenshot(t, b, "suggestion-public-map")
+	b.NoConsoleErrors(t)
+}

@@ -508,6 +508,8 @@ func TestSuggestionPublicListAndMap(t *testing.T) {
 			open := submit(url.Values{"text": {"Přechod u nádraží potřebuje světla."}, "category_id": {traffic}, "municipality_id": {muni},
 				"address": {"Nádražní 1, Otrokovice"}, "lat": {"49.2101"}, "lng": {"17.5202"}}, "10.0.1.2")
 
+			nowhere := submit(url.Values{"text": {"V obci chybí pečovatelská služba o víkendu."}, "category_id": {access}, "municipality_id": {muni}}, "10.0.1.3")
+
 			rec := e.do("GET", "/podnety/verejne?municipality_id="+muni, nil, nil)
 			body := rec.Body.String()
 			if rec.Code != 200 || !strings.Contains(body, private) || !strings.Contains(body, open) || !strings.Contains(body, "/podnet/"+private) ||
@@ -552,6 +554,11 @@ func TestSuggestionPublicListAndMap(t *testing.T) {
 			}
 			if p, ok := points["/podnet/"+open]; !ok || p != [2]float64{17.5202, 49.2101} {
 				t.Errorf("the public place is not exact: %v (%v)", p, ok)
+			}
+			var clat, clng float64
+			e.db.QueryRow(context.Background(), `SELECT latitude, longitude FROM municipalities WHERE id = ?`, e.ids.otrokovice).Scan(&clat, &clng)
+			if p, ok := points["/podnet/"+nowhere]; !ok || clat == 0 || p != [2]float64{clng, clat} {
+				t.Errorf("a suggestion without a place is not at the municipality's centre %v, %v: %v (%v)", clat, clng, p, ok)
 			}
 			p, ok := points["/podnet/"+private]
 			if !ok || p == [2]float64{17.5301234, 49.2091234} || absf(p[0]-17.5301234) > 0.003 || absf(p[1]-49.2091234) > 0.002 {
@@ -611,5 +618,30 @@ func TestSuggestionKeepsTheCitizensLanguage(t *testing.T) {
 	msgs := m.Messages()
 	if lang != "en" || len(msgs) != 1 || !strings.Contains(msgs[0].Subject, "Your suggestion has the code "+code[1]) {
 		t.Errorf("language %q, e-mails %+v", lang, msgs)
+	}
+}
+
+// TestSuggestionCoordinatorEntersAPlace: the coordinator's form takes the
+// place as "lat, lng" (the map picker fills it); a wrong one is a Czech
+// error with everything typed kept.
+func TestSuggestionCoordinatorEntersAPlace(t *testing.T) {
+	e := newSuggestionEnv(t, "sqlite", &mail.Memory{})
+	c := e.session("koordinator")
+	if body := e.do("GET", "/podnety/novy", nil, c).Body.String(); !strings.Contains(body, `data-map-picker data-point="f-location"`) {
+		t.Fatalf("the form has no map picker")
+	}
+	form := url.Values{"text": {"Na schůzce zaznělo: u polikliniky chybí lavička."}, "source": {"working_group"},
+		"category_id": {fmt.Sprint(e.categoryID("bezbarierovost"))}, "municipality_id": {fmt.Sprint(e.ids.otrokovice)}, "location": {"49,21 sever"}}
+	rec := e.do("POST", "/podnety/novy", form, c)
+	if rec.Code != 422 || !strings.Contains(rec.Body.String(), "Poloha na mapě není platná.") || !strings.Contains(rec.Body.String(), "u polikliniky chybí lavička") {
+		t.Fatalf("bad place: %d", rec.Code)
+	}
+	form.Set("location", "49,2093; 17,5306")
+	rec = e.do("POST", "/podnety/novy", form, c)
+	if rec.Code != 303 {
+		t.Fatalf("save: %d %s", rec.Code, rec.Body.String())
+	}
+	if page := e.do("GET", rec.Header().Get("Location"), nil, c).Body.String(); !strings.Contains(page, "49.20930, 17.53060") {
+		t.Errorf("the detail does not show the place")
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"kpss/internal/apperr"
 	"kpss/internal/auth"
+	"kpss/internal/geo"
 	"kpss/internal/partner"
 	"kpss/internal/store"
 	"kpss/internal/web"
@@ -361,7 +362,7 @@ func Public(x *Suggestion) PublicView {
 	if x.LocationPrivate {
 		v.Address = ""
 		if x.Lat != nil && x.Lng != nil {
-			la, lo := coarsen(*x.Lat, *x.Lng)
+			la, lo := geo.Coarsen(*x.Lat, *x.Lng)
 			v.Lat, v.Lng = &la, &lo
 		}
 	}
@@ -619,7 +620,7 @@ func (h *Handler) ToggleQuickWin(w http.ResponseWriter, r *http.Request) error {
 
 // ---------- the coordinator's entry form
 
-var createFields = []string{"text", "source", "received_at", "category_id", "municipality_id", "target_group_id", "address", "contact_name", "contact_email", "contact_phone", "consent"}
+var createFields = []string{"text", "source", "received_at", "category_id", "municipality_id", "target_group_id", "address", "location", "contact_name", "contact_email", "contact_phone", "consent"}
 
 // ShowCreateForm is the coordinator's form for a suggestion from a meeting, a call, an e-mail.
 func (h *Handler) ShowCreateForm(w http.ResponseWriter, r *http.Request) error {
@@ -655,6 +656,16 @@ func (h *Handler) Create(w http.ResponseWriter, r *http.Request) error {
 	in := Input{Text: f.Values.Get("text"), CategoryID: int64Of(f.Get("category_id")), MunicipalityID: int64Of(f.Get("municipality_id")),
 		TargetGroupID: f.Int64Ptr("target_group_id"), Address: f.Get("address"), LocationPrivate: f.Bool("location_private"), Source: Source(f.Get("source")),
 		ContactName: f.Get("contact_name"), ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone"), Consent: f.Bool("consent")}
+	if v := f.Get("location"); v != "" {
+		la, lo, err := geo.ParsePoint(v)
+		if err != nil {
+			fs := apperr.Fields{}
+			fs.Add("location", "suggestion.err.coordinates")
+			f.SetError(h.R.Localizer(r), fs.Err(), createFields...)
+			return h.renderCreateForm(w, r, f, http.StatusUnprocessableEntity)
+		}
+		in.Lat, in.Lng = &la, &lo
+	}
 	if v := f.Get("received_at"); v != "" {
 		d, err := store.ParseDate(v)
 		if err != nil {

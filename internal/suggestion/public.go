@@ -2,12 +2,13 @@ package suggestion
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
+	"kpss/internal/geo"
 	"kpss/internal/web"
 )
 
@@ -32,6 +33,7 @@ type PublicItem struct {
 	Address        string   // "" when private
 	Lat, Lng       *float64 // exact, coarsened (private) or the municipality's (none)
 	Approx         bool     // the point is not the exact place
+	Private        bool     // the citizen asked to hide the exact place
 }
 
 // URL is the public tracking page.
@@ -112,9 +114,9 @@ func (s *Service) publicItems(ctx context.Context, cond string, args []any, limi
 // municipality's centre stands in.
 func publicPlace(it *PublicItem, private bool, centroids map[int64][2]float64) {
 	if private {
-		it.Address = ""
+		it.Address, it.Private = "", true
 		if it.Lat != nil && it.Lng != nil {
-			la, lo := coarsen(*it.Lat, *it.Lng)
+			la, lo := geo.Coarsen(*it.Lat, *it.Lng)
 			it.Lat, it.Lng, it.Approx = &la, &lo, true
 		}
 	}
@@ -181,26 +183,9 @@ func (h *Handler) ShowPublicList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// geoFeature is a GeoJSON point of the public map.
-type geoFeature struct {
-	Type     string   `json:"type"`
-	Geometry geoPoint `json:"geometry"`
-	Props    geoProps `json:"properties"`
-}
-
-type geoPoint struct {
-	Type        string     `json:"type"`
-	Coordinates [2]float64 `json:"coordinates"` // lng, lat
-}
-
-type geoProps struct {
-	Title string `json:"title"`
-	URL   string `json:"url"`
-	Text  string `json:"text"`
-}
-
 // PublicGeoJSON is the public map's points as a GeoJSON FeatureCollection
-// (at most MapCap, the newest of the filter; "truncated" says there were more).
+// (at most MapCap, the newest of the filter; the header X-Truncated says
+// there were more, and the page says so in words).
 func (h *Handler) PublicGeoJSON(w http.ResponseWriter, r *http.Request) error {
 	items, more, err := h.Svc.PublicPoints(r.Context(), publicFilterFrom(r))
 	if err != nil {
@@ -211,20 +196,38 @@ func (h *Handler) PublicGeoJSON(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l := h.R.Localizer(r)
-	fc := struct {
-		Type      string       `json:"type"`
-		Features  []geoFeature `json:"features"`
-		Truncated bool         `json:"truncated"`
-	}{Type: "FeatureCollection", Features: []geoFeature{}, Truncated: more}
+	points := make([]web.Feature, 0, len(items))
 	for _, it := range items {
 		text := l.T("suggestion.state."+string(it.State)) + " · " + n.Category(it.CategoryID) + " · " + n.Municipality[it.MunicipalityID] + " · " + l.Date(it.ReceivedAt)
 		if it.Approx {
 			text += " · " + l.T("suggestion.public.approx")
 		}
-		fc.Features = append(fc.Features, geoFeature{Type: "Feature", Geometry: geoPoint{Type: "Point", Coordinates: [2]float64{*it.Lng, *it.Lat}},
-			Props: geoProps{Title: it.Code + ": " + it.Title, URL: it.URL(), Text: text}})
+		points = append(points, web.Feature{Lat: *it.Lat, Lng: *it.Lng, Title: it.Code + ": " + it.Title, URL: it.URL(), Text: text})
+	}
+	if more {
+		w.Header().Set("X-Truncated", strconv.Itoa(MapCap))
 	}
 	w.Header().Set("Content-Type", "application/geo+json; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=60")
-	return json.NewEncoder(w).Encode(fc)
+	_, err = w.Write(web.GeoJSON(points))
+	return err
+}
+
+// centroids are the centres of the municipalities that have one.
+func (s *Service) centroids(ctx context.Context) (map[int64][2]float64, error) {
+	rows, err := s.DB.Query(ctx, `SELECT id, latitude, longitude FROM municipalities WHERE latitude IS NOT NULL AND longitude IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][2]float64{}
+	for rows.Next() {
+		var id int64
+		var la, lo float64
+		if err := rows.Scan(&id, &la, &lo); err != nil {
+			return nil, err
+		}
+		out[id] = [2]float64{la, lo}
+	}
+	return out, rows.Err()
 }
