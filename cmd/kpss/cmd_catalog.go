@@ -20,6 +20,7 @@ import (
 	"kpss/internal/catalog"
 	"kpss/internal/config"
 	"kpss/internal/partner"
+	"kpss/internal/store"
 )
 
 func init() {
@@ -120,6 +121,11 @@ func generateCatalog(ctx context.Context, cfg config.Config, _ *slog.Logger, arg
 	if err := c.Generate(ctx, opt); err != nil {
 		return err
 	}
+	if db.Dialect() == store.Postgres { // statistics now, so the planner uses the search indexes from the first request
+		if _, err := db.Exec(ctx, "ANALYZE"); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(stdout, "vygenerováno / generated: %d obcí / municipalities, %d poskytovatelů / providers, %d služeb / services za / in %s\n",
 		opt.Municipalities, opt.Providers, opt.Services, time.Since(start).Round(time.Second))
 	return nil
@@ -127,7 +133,8 @@ func generateCatalog(ctx context.Context, cfg config.Config, _ *slog.Logger, arg
 
 // loadTest measures the catalogue next to a trivial handler of the same
 // server: /healthz, /katalog?q=… (repeated queries: the page cache answers),
-// /katalog?q=…&n=… (every URL new: search and render each time) and
+// /katalog?q=…&n=… (every URL new: search and render each time),
+// /katalog?lat=…&lng=…&km=20 (a search by distance, every URL new) and
 // /katalog/sluzby/{id} (each URL new). It refuses anything but a loopback
 // address and caps duration and concurrency, so it cannot be aimed at
 // somebody else's server.
@@ -168,6 +175,11 @@ func loadTest(ctx context.Context, _ config.Config, _ *slog.Logger, args []strin
 		{"/katalog?q=… (vždy nová URL / always new)", func() string {
 			n := seq.Add(1)
 			return fmt.Sprintf("/katalog?q=%s&n=%d", words[n%int64(len(words))], n)
+		}},
+		{"/katalog?lat=…&km=20 (vždy nová URL / always new)", func() string {
+			// A point walking across Czechia (48.6–51.0 N, 12.1–18.8 E), 20 km around it.
+			n := seq.Add(1)
+			return fmt.Sprintf("/katalog?lat=%.3f&lng=%.3f&km=20&n=%d", 48.6+float64(n%97)*0.025, 12.1+float64(n%89)*0.075, n)
 		}},
 		{"/katalog/sluzby/{id} (vždy nová URL / always new)", func() string {
 			n := seq.Add(1)

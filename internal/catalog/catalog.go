@@ -70,6 +70,16 @@ type Location struct {
 	Longitude         *float64 `json:"longitude"`
 }
 
+// NearLocation is the place of a search by distance that was nearest, or nil.
+func (s *Service) NearLocation() *Location {
+	for i := range s.Locations {
+		if s.NearLocationID != 0 && s.Locations[i].ID == s.NearLocationID {
+			return &s.Locations[i]
+		}
+	}
+	return nil
+}
+
 // MapQuery is what a map search needs: the coordinates when known, else the address.
 func (l Location) MapQuery() string {
 	if l.Latitude != nil && l.Longitude != nil {
@@ -108,7 +118,12 @@ type Service struct {
 
 	// Filled for display by the finders.
 	OrganisationName string `json:"-"`
-	registryHash     string
+	// Distance is the distance in km of a search by distance (nil otherwise),
+	// to the place NearLocationID or the served municipality NearMunicipalityID.
+	Distance           *float64 `json:"-"`
+	NearLocationID     int64    `json:"-"`
+	NearMunicipalityID int64    `json:"-"`
+	registryHash       string
 }
 
 // Forms lists the forms of the service ("residential", "outpatient", "field").

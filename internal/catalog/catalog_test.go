@@ -225,3 +225,77 @@ func TestPageCacheBounds(t *testing.T) {
 		t.Fatal("an oversized page was cached")
 	}
 }
+
+// A search by distance finds services with a place, or a served
+// municipality's centre, within the radius (a place without coordinates
+// counts at its municipality's centre), nearest first, with the distance;
+// it combines with the other filters and pages like any search.
+func TestSearchByDistance(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := newFixture(t, db)
+		ctx := context.Background()
+		fp := func(f float64) *float64 { return &f }
+		muni := func(name string, lat, lng float64) int64 {
+			m, err := fx.c.Partners.CreateMunicipality(ctx, partner.Municipality{Name: name, Kind: partner.KindTown, Lat: fp(lat), Lng: fp(lng)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m.ID
+		}
+		otrokovice, zlin := muni("Otrokovice", 49.2098, 17.5306), muni("Zlín", 49.2265, 17.6669)
+		brno := muni("Brno", 49.1951, 16.6068)
+		napajedla, err := fx.c.Partners.FindMunicipalityByID(ctx, fx.muni)
+		if err != nil {
+			t.Fatal(err)
+		}
+		napajedla.Lat, napajedla.Lng = fp(49.1716), fp(17.5119)
+		if _, err := fx.c.Partners.UpdateMunicipality(ctx, napajedla.ID, *napajedla); err != nil {
+			t.Fatal(err)
+		}
+		create := func(name, typ string, served []int64, locs ...Location) {
+			if _, err := fx.c.CreateService(ctx, Service{OrganisationID: fx.org, Name: name, TypeCode: typ, Field: len(locs) == 0, Outpatient: len(locs) > 0,
+				MunicipalityIDs: served, Locations: locs}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		create("Pečovatelská služba Otrokovice", "p40", nil, Location{Address: "tř. T. Bati 1, Otrokovice", Latitude: fp(49.2110), Longitude: fp(17.5300)})
+		create("Poradna Zlín", "p37", nil, Location{Address: "náměstí Míru 12, Zlín", MunicipalityID: &zlin})
+		create("Terénní pečovatelky", "p40", []int64{fx.muni})
+		create("Domov Brno", "p49", []int64{brno}, Location{Address: "Kounicova 1, Brno", Latitude: fp(49.2002), Longitude: fp(16.6033)})
+		create("Služba bez místa", "p37", nil)
+		_ = otrokovice
+
+		near := func(km float64, q string, p store.Paging) ([]Service, int) {
+			t.Helper()
+			ss, n, err := fx.c.FindServices(ctx, Filter{Q: q, Near: &Near{Lat: 49.1716, Lng: 17.5119, Km: km}, Paging: p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ss, n
+		}
+		all := store.Paging{PerPage: -1}
+		ss, n := near(10, "", all)
+		if names(ss) != "Terénní pečovatelky | Pečovatelská služba Otrokovice" || n != 2 {
+			t.Fatalf("within 10 km: %q (%d)", names(ss), n)
+		}
+		if d := *ss[0].Distance; d != 0 || ss[0].NearMunicipalityID != fx.muni {
+			t.Errorf("a service serving the municipality is 0 km away through it: %v km, municipality %d", d, ss[0].NearMunicipalityID)
+		}
+		if d := *ss[1].Distance; d < 4.3 || d > 4.6 || ss[1].NearLocation() == nil || ss[1].NearLocation().Address != "tř. T. Bati 1, Otrokovice" {
+			t.Errorf("Otrokovice: %.2f km via %+v", d, ss[1].NearLocation())
+		}
+		ss, _ = near(20, "", all)
+		if names(ss) != "Terénní pečovatelky | Pečovatelská služba Otrokovice | Poradna Zlín" {
+			t.Errorf("within 20 km (Zlín's place counts at the town's centre): %q", names(ss))
+		}
+		if ss, _ = near(20, "pecov", all); names(ss) != "Terénní pečovatelky | Pečovatelská služba Otrokovice" {
+			t.Errorf("within 20 km and q=pecov: %q", names(ss))
+		}
+		if ss, n = near(20, "", store.Paging{Page: 2, PerPage: 1}); names(ss) != "Pečovatelská služba Otrokovice" || n != 3 {
+			t.Errorf("page 2 of 1: %q (%d)", names(ss), n)
+		}
+		if ss, n = near(100, "", all); n != 4 || ss[3].Name != "Domov Brno" {
+			t.Errorf("within 100 km: %q", names(ss))
+		}
+	})
+}

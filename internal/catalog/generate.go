@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 
@@ -33,6 +34,7 @@ func (c *Catalog) Generate(ctx context.Context, opt GenerateOptions) error {
 	rng := rand.New(rand.NewPCG(opt.Seed, 2026))
 	ps := c.Partners
 	var munis []int64
+	centre := map[int64][2]float64{}
 	seen := map[string]int{}
 	for i := 0; i < opt.Municipalities; i++ {
 		name := genPrefix[rng.IntN(len(genPrefix))] + genRoot[rng.IntN(len(genRoot))]
@@ -40,11 +42,14 @@ func (c *Catalog) Generate(ctx context.Context, opt GenerateOptions) error {
 		if seen[name] > 1 {
 			name += " " + strconv.Itoa(seen[name])
 		}
-		m, err := ps.CreateMunicipality(ctx, partner.Municipality{Name: name, Kind: partner.KindMunicipality, ZUJ: fmt.Sprintf("%06d", 500000+i)})
+		// A centre somewhere in Czechia's bounding box (48.55–51.05 N, 12.09–18.86 E).
+		lat, lng := round4(48.55+rng.Float64()*2.5), round4(12.09+rng.Float64()*6.77)
+		m, err := ps.CreateMunicipality(ctx, partner.Municipality{Name: name, Kind: partner.KindMunicipality, ZUJ: fmt.Sprintf("%06d", 500000+i), Lat: &lat, Lng: &lng})
 		if err != nil {
 			return fmt.Errorf("municipality %s: %w", name, err)
 		}
 		munis = append(munis, m.ID)
+		centre[m.ID] = [2]float64{lat, lng}
 	}
 	gs, _, err := ps.FindTargetGroups(ctx, partner.Filter{Paging: store.Paging{PerPage: -1}})
 	if err != nil {
@@ -91,8 +96,14 @@ func (c *Catalog) Generate(ctx context.Context, opt GenerateOptions) error {
 			AgeGroups: []string{AgeGroups[rng.IntN(len(AgeGroups))]}}
 		for j := 0; j <= rng.IntN(2); j++ {
 			mid := m
-			s.Locations = append(s.Locations, Location{Address: fmt.Sprintf("Hlavní %d, %s", 1+rng.IntN(2000), mname), Postcode: fmt.Sprintf("%03d %02d", 100+rng.IntN(700), rng.IntN(100)),
-				MunicipalityID: &mid, OpeningHours: "po–pá 8:00–16:00", Accessibility: Accessibilities[rng.IntN(len(Accessibilities))]})
+			l := Location{Address: fmt.Sprintf("Hlavní %d, %s", 1+rng.IntN(2000), mname), Postcode: fmt.Sprintf("%03d %02d", 100+rng.IntN(700), rng.IntN(100)),
+				MunicipalityID: &mid, OpeningHours: "po–pá 8:00–16:00", Accessibility: Accessibilities[rng.IntN(len(Accessibilities))]}
+			if rng.IntN(5) > 0 { // four places in five have coordinates, within about 2 km of the centre
+				c := centre[m]
+				lat, lng := round4(c[0]+(rng.Float64()-0.5)*0.03), round4(c[1]+(rng.Float64()-0.5)*0.045)
+				l.Latitude, l.Longitude = &lat, &lng
+			}
+			s.Locations = append(s.Locations, l)
 		}
 		if _, err := c.CreateService(ctx, s); err != nil {
 			return fmt.Errorf("service %d: %w", i, err)
@@ -103,3 +114,5 @@ func (c *Catalog) Generate(ctx context.Context, opt GenerateOptions) error {
 	}
 	return nil
 }
+
+func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }

@@ -381,6 +381,21 @@ func (h *Handler) hsdsFilter(r *http.Request) (Filter, error) {
 		}
 		f.ModifiedAfter = t
 	}
+	// Proximity (HSDS 3.0: metres from a point). The standard measures from
+	// the centroid of a postcode; we have no postcode centroids, so the point
+	// is given as lat and long (WGS 84), the way profiles of the standard do.
+	lat, long, prox := q.Get("lat"), q.Get("long"), q.Get("proximity")
+	if lat != "" || long != "" || prox != "" {
+		la, ln, ok := pointFrom(lat, long)
+		if !ok {
+			bad.Add("lat", "catalog.err.point")
+		}
+		m, err := strconv.ParseFloat(prox, 64)
+		if err != nil || m <= 0 || m > maxKm*1000 {
+			bad.Add("proximity", "catalog.err.proximity", "Max", maxKm*1000)
+		}
+		f.Near = &Near{Lat: la, Lng: ln, Km: m / 1000}
+	}
 	return f, bad.Err()
 }
 
@@ -549,7 +564,8 @@ func toOrganization(o *partner.Organisation) hsdsOrganization {
 	return out
 }
 
-// HSDSServices lists services (search, taxonomy_term_id, organization_id, modified_after, page, per_page).
+// HSDSServices lists services (search, taxonomy_term_id, organization_id,
+// modified_after, lat + long + proximity in metres: nearest first, page, per_page).
 func (h *Handler) HSDSServices(w http.ResponseWriter, r *http.Request) error {
 	f, err := h.hsdsFilter(r)
 	if err != nil {
@@ -661,43 +677,56 @@ func (h *Handler) HSDSOrganization(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// HSDSServiceAtLocations lists where services are provided (search, postcode, page).
+// HSDSServiceAtLocations lists where services are provided (search, postcode,
+// lat + long + proximity in metres: nearest first, page).
 func (h *Handler) HSDSServiceAtLocations(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	f, err := h.hsdsFilter(r)
 	if err != nil {
 		return err
 	}
-	where, args := f.where(h.C.DB.Dialect())
-	if pc := strings.ReplaceAll(r.URL.Query().Get("postcode"), " ", ""); pc != "" {
-		where = append(where, "REPLACE(l.postcode, ' ', '') = ?")
-		args = append(args, pc)
-	}
-	cond := strings.Join(where, " AND ")
-	var total int
-	if err := h.C.DB.QueryRow(ctx, `SELECT COUNT(*) FROM catalog_locations l JOIN catalog_services s ON s.id = l.service_id WHERE `+cond, args...).Scan(&total); err != nil {
-		return err
-	}
-	rows, err := h.C.DB.Query(ctx, `SELECT l.id, l.service_id FROM catalog_locations l JOIN catalog_services s ON s.id = l.service_id WHERE `+cond+
-		` ORDER BY s.sort_key, l.id LIMIT ? OFFSET ?`, append(args, f.Limit(), f.Offset())...)
-	if err != nil {
-		return err
-	}
 	type pair struct{ loc, svc int64 }
 	var pairs []pair
 	var sids []int64
-	for rows.Next() {
-		var p pair
-		if err := rows.Scan(&p.loc, &p.svc); err != nil {
-			rows.Close()
+	var total int
+	if f.Near != nil {
+		places, err := nearPlaces(ctx, h.C.DB, f, false)
+		if err != nil {
 			return err
 		}
-		pairs = append(pairs, p)
-		sids = append(sids, p.svc)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+		total = len(places)
+		for _, p := range places[min(f.Offset(), total):min(f.Offset()+f.Limit(), total)] {
+			pairs = append(pairs, pair{p.locationID, p.serviceID})
+			sids = append(sids, p.serviceID)
+		}
+	} else {
+		where, args := f.where(h.C.DB.Dialect())
+		if pc := strings.ReplaceAll(r.URL.Query().Get("postcode"), " ", ""); pc != "" {
+			where = append(where, "REPLACE(l.postcode, ' ', '') = ?")
+			args = append(args, pc)
+		}
+		cond := strings.Join(where, " AND ")
+		if err := h.C.DB.QueryRow(ctx, `SELECT COUNT(*) FROM catalog_locations l JOIN catalog_services s ON s.id = l.service_id WHERE `+cond, args...).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := h.C.DB.Query(ctx, `SELECT l.id, l.service_id FROM catalog_locations l JOIN catalog_services s ON s.id = l.service_id WHERE `+cond+
+			` ORDER BY s.sort_key, l.id LIMIT ? OFFSET ?`, append(args, f.Limit(), f.Offset())...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var p pair
+			if err := rows.Scan(&p.loc, &p.svc); err != nil {
+				rows.Close()
+				return err
+			}
+			pairs = append(pairs, p)
+			sids = append(sids, p.svc)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 	}
 	ss, _, err := h.C.FindServices(ctx, Filter{IDs: dedupe(sids), All: true, Paging: store.Paging{PerPage: -1}})
 	if err != nil {

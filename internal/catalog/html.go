@@ -3,6 +3,8 @@ package catalog
 import (
 	"context"
 	"embed"
+	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +14,7 @@ import (
 	"kpss/internal/apperr"
 	"kpss/internal/auth"
 	"kpss/internal/czech"
+	"kpss/internal/geo"
 	"kpss/internal/mail"
 	"kpss/internal/partner"
 	"kpss/internal/store"
@@ -49,9 +52,38 @@ const manyMunicipalities = 200
 // Names maps ids to names for display.
 type Names map[int64]string
 
+// Distances are the radii the search form offers, in km.
+var Distances = []int{5, 10, 20, 50}
+
+// maxKm caps a radius asked for in the URL.
+const maxKm = 300
+
+// where is the "where" part of a search as the visitor gave it.
+type where struct {
+	Obec     string // an id or a name
+	Km       int    // 0: in the municipality only
+	Here     bool   // from the visitor's own position (lat, lng)
+	Lat, Lng string // the position as sent (rounded), to keep it in the form
+	Origin   string // the municipality's name a distance is measured from
+	NoCentre bool   // a distance was asked from a municipality without known centre
+}
+
+// nearInfo is how far a result is and through which place.
+type nearInfo struct {
+	Km           float64
+	Address      string // the nearest place's address, or
+	Municipality string // the served municipality whose centre was nearest
+}
+
 // searchData is what the search page shows.
 type searchData struct {
 	Filter         Filter
+	Where          where
+	Distances      []int
+	NearOf         map[int64]*nearInfo // by service id, in a search by distance
+	WithoutHere    string              // the search without the visitor's position
+	Map            template.JS         // the GeoJSON of the results' places with coordinates
+	MapPoints      int
 	Obec           string
 	Items          []Service
 	Pager          web.Pager
@@ -67,8 +99,63 @@ type searchData struct {
 }
 
 // filterFrom reads the visitor's search: q (what), obec (where: an id or a
-// name), skupina (target group), vek (age group), druh (type), forma (form).
-func (h *Handler) filterFrom(ctx context.Context, q url.Values) (Filter, string, error) {
+// name), km (a radius around the municipality's centre instead of the
+// municipality alone), lat and lng (the visitor's position, with km),
+// skupina (target group), vek (age group), druh (type), forma (form).
+func (h *Handler) filterFrom(ctx context.Context, q url.Values) (Filter, where, error) {
+	f, obec, err := h.filterWhat(ctx, q)
+	wh := where{Obec: obec}
+	if err != nil {
+		return f, wh, err
+	}
+	km, _ := strconv.Atoi(q.Get("km"))
+	if km <= 0 {
+		return f, wh, nil
+	}
+	wh.Km = min(km, maxKm)
+	if lat, lng, ok := pointFrom(q.Get("lat"), q.Get("lng")); ok {
+		// The position is rounded to about 100 m: enough for "within N km",
+		// and the URL (logs, the page cache) does not pinpoint a home.
+		lat, lng = math.Round(lat*1000)/1000, math.Round(lng*1000)/1000
+		wh.Here, wh.Lat, wh.Lng = true, strconv.FormatFloat(lat, 'f', 3, 64), strconv.FormatFloat(lng, 'f', 3, 64)
+		f.MunicipalityID = 0
+		f.Near = &Near{Lat: lat, Lng: lng, Km: float64(wh.Km)}
+		return f, wh, nil
+	}
+	if f.MunicipalityID <= 0 {
+		wh.Km = 0
+		return f, wh, nil
+	}
+	m, err := h.Partners.FindMunicipalityByID(ctx, f.MunicipalityID)
+	if err != nil {
+		return f, wh, err
+	}
+	wh.Origin = m.Name
+	if m.Lat == nil || m.Lng == nil {
+		wh.NoCentre = true // searched in the municipality alone, and said so
+		return f, wh, nil
+	}
+	f.MunicipalityID = 0
+	f.Near = &Near{Lat: *m.Lat, Lng: *m.Lng, Km: float64(wh.Km)}
+	return f, wh, nil
+}
+
+// pointFrom reads a latitude and longitude ("49.21", "17.53"; a decimal
+// comma is fine).
+func pointFrom(lat, lng string) (float64, float64, bool) {
+	if lat == "" || lng == "" {
+		return 0, 0, false
+	}
+	la, err1 := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(lat), ",", "."), 64)
+	ln, err2 := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(lng), ",", "."), 64)
+	if err1 != nil || err2 != nil || !geo.Valid(la, ln) {
+		return 0, 0, false
+	}
+	return la, ln, true
+}
+
+// filterWhat reads everything but the distance.
+func (h *Handler) filterWhat(ctx context.Context, q url.Values) (Filter, string, error) {
 	f := Filter{Q: strings.TrimSpace(q.Get("q")), AgeGroup: q.Get("vek"), TypeCode: q.Get("druh"), Form: q.Get("forma")}
 	if !slices.Contains(AgeGroups, f.AgeGroup) {
 		f.AgeGroup = ""
@@ -101,7 +188,7 @@ func (h *Handler) filterFrom(ctx context.Context, q url.Values) (Filter, string,
 func (h *Handler) ShowSearch(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	f, obec, err := h.filterFrom(ctx, q)
+	f, wh, err := h.filterFrom(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -118,18 +205,56 @@ func (h *Handler) ShowSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d.Filter, d.Obec, d.Items, d.Pager = f, obec, items, web.NewPager(r, f.Paging, total)
-	d.Searched = f.Q != "" || obec != "" || f.TargetGroupID != 0 || f.AgeGroup != "" || f.TypeCode != "" || f.Form != ""
+	d.Filter, d.Where, d.Obec, d.Items, d.Pager = f, wh, wh.Obec, items, web.NewPager(r, f.Paging, total)
+	d.Searched = f.Q != "" || wh.Obec != "" || wh.Here || f.TargetGroupID != 0 || f.AgeGroup != "" || f.TypeCode != "" || f.Form != ""
 	if d.MuniNames, err = h.names(ctx, "municipalities", items); err != nil {
 		return err
+	}
+	d.Map, d.MapPoints = mapOf(items)
+	d.NearOf = map[int64]*nearInfo{}
+	for i := range items {
+		s := &items[i]
+		if s.Distance == nil {
+			continue
+		}
+		n := &nearInfo{Km: *s.Distance, Municipality: d.MuniNames[s.NearMunicipalityID]}
+		if l := s.NearLocation(); l != nil {
+			n.Address = l.Address
+		}
+		d.NearOf[s.ID] = n
+	}
+	if wh.Here {
+		u := *r.URL
+		v := u.Query()
+		for k, vs := range v {
+			if k == "lat" || k == "lng" || k == "km" || k == "page" || len(vs) == 0 || vs[0] == "" {
+				v.Del(k)
+			}
+		}
+		u.RawQuery = v.Encode()
+		d.WithoutHere = u.RequestURI()
 	}
 	p.Data = d
 	h.R.Render(w, r, http.StatusOK, "catalog/search", p)
 	return nil
 }
 
+// mapOf is the GeoJSON of the places of ss that have coordinates: the same
+// entries as the list next to the map, each linked to its service.
+func mapOf(ss []Service) (template.JS, int) {
+	var fs []web.Feature
+	for _, s := range ss {
+		for _, l := range s.Locations {
+			if l.Latitude != nil && l.Longitude != nil {
+				fs = append(fs, web.Feature{Lat: *l.Latitude, Lng: *l.Longitude, Title: s.Name, URL: "/katalog/sluzby/" + itoa(s.ID), Text: l.Address})
+			}
+		}
+	}
+	return web.FeatureCollection(fs), len(fs)
+}
+
 func (h *Handler) searchData(ctx context.Context, p *web.Page) (searchData, error) {
-	d := searchData{TypeOf: map[string]ServiceType{}, AgeGroupList: AgeGroups, FormList: []string{"residential", "outpatient", "field"}}
+	d := searchData{Distances: Distances, TypeOf: map[string]ServiceType{}, AgeGroupList: AgeGroups, FormList: []string{"residential", "outpatient", "field"}}
 	_, nm, err := h.Partners.FindMunicipalities(ctx, partner.Filter{Paging: store.Paging{PerPage: 1}})
 	if err != nil {
 		return d, err
@@ -227,7 +352,8 @@ func (h *Handler) ShowService(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Data = map[string]any{"S": s, "Type": d.TypeOf[s.TypeCode], "Munis": muni, "Groups": d.GroupNames, "CanEdit": canEdit}
+	m, n := mapOf([]Service{*s})
+	p.Data = map[string]any{"S": s, "Type": d.TypeOf[s.TypeCode], "Munis": muni, "Groups": d.GroupNames, "CanEdit": canEdit, "Map": m, "MapPoints": n}
 	h.R.Render(w, r, http.StatusOK, "catalog/service", p)
 	return nil
 }
@@ -259,7 +385,8 @@ func (h *Handler) ShowProvider(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Data = map[string]any{"O": o, "Items": items, "TypeOf": d.TypeOf, "Munis": muni, "Groups": d.GroupNames}
+	m, n := mapOf(items)
+	p.Data = map[string]any{"O": o, "Items": items, "TypeOf": d.TypeOf, "Munis": muni, "Groups": d.GroupNames, "Map": m, "MapPoints": n}
 	h.R.Render(w, r, http.StatusOK, "catalog/provider", p)
 	return nil
 }

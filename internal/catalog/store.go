@@ -1,14 +1,17 @@
 package catalog
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"kpss/internal/czech"
+	"kpss/internal/geo"
 	"kpss/internal/store"
 )
 
@@ -24,7 +27,14 @@ type Filter struct {
 	All            bool // active and inactive
 	ModifiedAfter  time.Time
 	IDs            []int64
+	Near           *Near // a search by distance: results sorted by it
 	store.Paging
+}
+
+// Near is a search by distance: services that have a place, or serve a
+// municipality whose centre is, within Km of (Lat, Lng).
+type Near struct {
+	Lat, Lng, Km float64
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -175,8 +185,12 @@ func joinAges(gs []string) string {
 }
 
 // findServices returns a page of services in Czech order with their links,
-// in five queries whatever the page size.
+// in five queries whatever the page size; a search by distance (f.Near)
+// sorts by distance and takes one query more.
 func findServices(ctx context.Context, q store.Q, f Filter) ([]Service, int, error) {
+	if f.Near != nil {
+		return findNear(ctx, q, f)
+	}
 	where, args := f.where(q.Dialect())
 	cond := strings.Join(where, " AND ")
 	var total int
@@ -370,4 +384,129 @@ func findTypes(ctx context.Context, q store.Q) ([]ServiceType, error) {
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// place is a point a service is reachable at: one of its locations (by its
+// own coordinates, or its municipality's centre when it has none) or the
+// centre of a municipality it serves.
+type place struct {
+	serviceID      int64
+	sortKey        string
+	locationID     int64 // 0 for a served municipality
+	municipalityID int64 // the served municipality (0 for a location)
+	km             float64
+}
+
+// nearPlaces returns the places of the services matching f (without its
+// Near) within f.Near.Km, nearest first. A latitude/longitude box (geo.Box,
+// index catalog_locations_geo) cuts the candidates, geo.Distance the exact
+// circle. served adds the centres of the municipalities the services serve.
+func nearPlaces(ctx context.Context, q store.Q, f Filter, served bool) ([]place, error) {
+	n := *f.Near
+	f.Near = nil
+	where, args := f.where(q.Dialect())
+	cond := strings.Join(where, " AND ")
+	minLat, maxLat, minLng, maxLng := geo.Box(n.Lat, n.Lng, n.Km)
+	box := []any{minLat, maxLat, minLng, maxLng}
+	var all []any
+	query := `SELECT s.id, s.sort_key, l.id, 0, l.latitude, l.longitude FROM catalog_locations l JOIN catalog_services s ON s.id = l.service_id
+		WHERE l.latitude BETWEEN ? AND ? AND l.longitude BETWEEN ? AND ? AND ` + cond + `
+		UNION ALL
+		SELECT s.id, s.sort_key, l.id, 0, m.latitude, m.longitude FROM catalog_locations l JOIN municipalities m ON m.id = l.municipality_id JOIN catalog_services s ON s.id = l.service_id
+		WHERE l.latitude IS NULL AND m.latitude BETWEEN ? AND ? AND m.longitude BETWEEN ? AND ? AND ` + cond
+	all = append(append(append(append(all, box...), args...), box...), args...)
+	if served {
+		query += `
+		UNION ALL
+		SELECT s.id, s.sort_key, 0, m.id, m.latitude, m.longitude FROM municipalities m JOIN catalog_service_municipalities sm ON sm.municipality_id = m.id JOIN catalog_services s ON s.id = sm.service_id
+		WHERE m.latitude BETWEEN ? AND ? AND m.longitude BETWEEN ? AND ? AND ` + cond
+		all = append(append(all, box...), args...)
+	}
+	rows, err := q.Query(ctx, query, all...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []place
+	for rows.Next() {
+		var p place
+		var lat, lng float64
+		if err := rows.Scan(&p.serviceID, &p.sortKey, &p.locationID, &p.municipalityID, &lat, &lng); err != nil {
+			return nil, err
+		}
+		if p.km = geo.Distance(n.Lat, n.Lng, lat, lng); p.km <= n.Km {
+			out = append(out, p)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b place) int {
+		return cmp.Or(cmp.Compare(a.km, b.km), cmp.Compare(a.sortKey, b.sortKey), cmp.Compare(a.serviceID, b.serviceID),
+			cmp.Compare(a.locationID, b.locationID), cmp.Compare(a.municipalityID, b.municipalityID))
+	})
+	return out, nil
+}
+
+// locationBias is how much further (km) a service's own place may be than
+// a municipality it serves and still be the one shown.
+const locationBias = 1.0
+
+// findNear is findServices for a search by distance: nearest first (then in
+// Czech order), each service with its distance and nearest place.
+func findNear(ctx context.Context, q store.Q, f Filter) ([]Service, int, error) {
+	places, err := nearPlaces(ctx, q, f, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	// One place per service: the nearest, but a place of the service itself
+	// rather than a served municipality's centre when it is at most
+	// locationBias further (the address tells a visitor more).
+	best, bestLoc := map[int64]place{}, map[int64]place{}
+	var order []int64
+	for _, p := range places {
+		if _, ok := best[p.serviceID]; !ok {
+			best[p.serviceID] = p
+			order = append(order, p.serviceID)
+		}
+		if _, ok := bestLoc[p.serviceID]; !ok && p.locationID != 0 {
+			bestLoc[p.serviceID] = p
+		}
+	}
+	nearest := make([]place, 0, len(order))
+	for _, id := range order {
+		p := best[id]
+		if l, ok := bestLoc[id]; ok && l.km <= p.km+locationBias {
+			p = l
+		}
+		nearest = append(nearest, p)
+	}
+	slices.SortStableFunc(nearest, func(a, b place) int { return cmp.Compare(a.km, b.km) })
+	total := len(nearest)
+	if f.PerPage >= 0 {
+		nearest = nearest[min(f.Offset(), total):min(f.Offset()+f.Limit(), total)]
+	}
+	ids := make([]int64, len(nearest))
+	for i, p := range nearest {
+		ids[i] = p.serviceID
+	}
+	found, _, err := findServices(ctx, q, Filter{IDs: ids, All: true, Paging: store.Paging{PerPage: -1}})
+	if err != nil {
+		return nil, 0, err
+	}
+	byID := map[int64]Service{}
+	for _, s := range found {
+		byID[s.ID] = s
+	}
+	out := make([]Service, 0, len(nearest))
+	for _, p := range nearest {
+		s, ok := byID[p.serviceID]
+		if !ok {
+			continue
+		}
+		km := p.km
+		s.Distance, s.NearLocationID, s.NearMunicipalityID = &km, p.locationID, p.municipalityID
+		out = append(out, s)
+	}
+	return out, total, nil
 }

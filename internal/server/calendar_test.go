@@ -254,3 +254,63 @@ func TestCalendarFeeds(t *testing.T) {
 		t.Errorf("external event not in the month view")
 	}
 }
+
+// The groups module's meetings (calendar.EventSource, wired by mod_calendar)
+// show in the list view with their category, place and link, and in the
+// iCalendar feeds – all and their category, not another – with a stable UID,
+// the place as LOCATION and an absolute link.
+func TestCalendarShowsGroupMeetings(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	g := e.groupIDs()
+	ctx := context.Background()
+	var meeting int64
+	var place string
+	var at time.Time
+	if err := e.db.QueryRow(ctx, `SELECT t.id, t.starts_at, p.name FROM meetings t JOIN meeting_places p ON p.id = t.place_id
+		WHERE t.group_id = ? AND t.state = 'planned' AND t.starts_at > ? ORDER BY t.starts_at LIMIT 1`, g.sen, time.Now().UTC()).Scan(&meeting, &at, &place); err != nil {
+		t.Fatal(err)
+	}
+	list := e.do("GET", "/kalendar/seznam?kategorie=setkani&per_page=500", nil, nil).Body.String()
+	i := strings.Index(list, "Jednání: PS Senioři")
+	if i < 0 {
+		t.Fatalf("the group's meeting is not in the list view")
+	}
+	item := list[strings.LastIndex(list[:i], `<li class="event-item">`):]
+	item = item[:strings.Index(item, "</li>")]
+	for _, want := range []string{fmt.Sprintf(`href="/skupiny/%d/zapisy"`, g.sen), `<span class="tag">Jednání a setkání KPSS</span>`, place} {
+		if !strings.Contains(item, want) {
+			t.Errorf("list item lacks %q:\n%s", want, item)
+		}
+	}
+	uid := fmt.Sprintf("meeting-%d@kpss", meeting)
+	find := func(path string) *ics.VEvent {
+		for _, ev := range checkICS(t, e.do("GET", path, nil, nil).Body.Bytes()).Events() {
+			if ev.Id() == uid {
+				return ev
+			}
+		}
+		return nil
+	}
+	ev := find("/kalendar.ics")
+	if ev == nil {
+		t.Fatalf("%s not in /kalendar.ics", uid)
+	}
+	if got := ev.GetProperty(ics.ComponentPropertyLocation).Value; !strings.HasPrefix(got, place) {
+		t.Errorf("LOCATION = %q, want the place %q", got, place)
+	}
+	if got := ev.GetProperty(ics.ComponentPropertyUrl).Value; !strings.HasPrefix(got, "http") || !strings.HasSuffix(got, fmt.Sprintf("/skupiny/%d/zapisy", g.sen)) {
+		t.Errorf("URL = %q, want an absolute link to the group's minutes", got)
+	}
+	if got := ev.GetProperty(ics.ComponentPropertyCategories).Value; got != "setkani" {
+		t.Errorf("CATEGORIES = %q", got)
+	}
+	if got := ev.GetProperty(ics.ComponentPropertyDtStart); got.ICalParameters["TZID"][0] != "Europe/Prague" || got.Value != at.In(calendar.Prague).Format("20060102T150405") {
+		t.Errorf("DTSTART = %v %q, want %s in Prague time", got.ICalParameters, got.Value, at.In(calendar.Prague))
+	}
+	if find("/kalendar/setkani.ics") == nil {
+		t.Errorf("the meeting is not in its category's feed")
+	}
+	if find("/kalendar/vzdelavani.ics") != nil {
+		t.Errorf("the meeting is in another category's feed")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -271,4 +272,110 @@ func TestCatalogPDF(t *testing.T) {
 	if !strings.Contains(seniors, "Katalog služeb – Senioři") || !strings.Contains(seniors, "Domov pro seniory Napajedla") || strings.Contains(seniors, "Nízkoprahový klub") {
 		t.Errorf("the seniors' PDF holds the wrong services")
 	}
+}
+
+// Where, by distance: "within 5 km of Napajedla" lists the services nearest
+// first with the distance and the place, "from where I am" takes the
+// browser's position (rounded in the form, with a way back), a municipality
+// without a known centre says so and searches in it alone; the map carries
+// the same places as the list.
+func TestCatalogSearchByDistance(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			napajedla := e.id(`SELECT id FROM municipalities WHERE name = ?`, "Napajedla")
+			rec := e.do("GET", fmt.Sprintf("/katalog?q=pecovat&obec=%d&km=5", napajedla), nil, nil)
+			body := rec.Body.String()
+			if rec.Code != http.StatusOK || !strings.Contains(body, "Seřazeno podle vzdálenosti od obce Napajedla (do 5 km).") {
+				t.Fatalf("%d, no note of the distance search", rec.Code)
+			}
+			i, j := strings.Index(body, "Pečovatelská služba Napajedla"), strings.Index(body, "Pečovatelská služba Otrokovice")
+			if i < 0 || j < 0 || i > j {
+				t.Fatalf("want Napajedla before Otrokovice: %d, %d", i, j)
+			}
+			if !strings.Contains(body, "<strong>0,0 km</strong> – Masarykovo nám. 89, Napajedla") || !strings.Contains(body, "<strong>4,4 km</strong> – Štefánikova 1403, Otrokovice") {
+				t.Errorf("distances and places not shown:\n%s", excerpt(body, "catalog-distance"))
+			}
+			// The map: the places of the listed services that have coordinates, linked to them.
+			var fc struct {
+				Features []struct {
+					Geometry   struct{ Coordinates [2]float64 }
+					Properties struct{ Title, URL, Text string }
+				}
+			}
+			m := regexp.MustCompile(`(?s)<script type="application/json" id="catalog-map">(.*?)</script>`).FindStringSubmatch(body)
+			if m == nil || !strings.Contains(body, `data-map="catalog-map"`) {
+				t.Fatal("no map of the results")
+			}
+			if err := json.Unmarshal([]byte(m[1]), &fc); err != nil || len(fc.Features) != 2 {
+				t.Fatalf("map features: %v %+v", err, fc)
+			}
+			if f := fc.Features[0]; f.Properties.Title != "Pečovatelská služba Napajedla" || f.Geometry.Coordinates != [2]float64{17.5119, 49.1716} || !strings.HasPrefix(f.Properties.URL, "/katalog/sluzby/") {
+				t.Errorf("first feature: %+v", f)
+			}
+			// Within 1 km the Otrokovice service is gone.
+			if body := e.do("GET", fmt.Sprintf("/katalog?q=pecovat&obec=%d&km=1", napajedla), nil, nil).Body.String(); strings.Contains(body, "Pečovatelská služba Otrokovice") {
+				t.Error("km=1 still lists Otrokovice")
+			}
+			// From the visitor's position: rounded, with a way back.
+			body = e.do("GET", "/katalog?q=pecovat&lat=49.20934&lng=17.53049&km=5", nil, nil).Body.String()
+			if !strings.Contains(body, "Seřazeno podle vzdálenosti od vašeho místa (do 5 km).") || !strings.Contains(body, `name="lat" value="49.209"`) ||
+				!strings.Contains(body, `href="/katalog?q=pecovat">Hledat bez mé polohy`) {
+				t.Errorf("position search: %s", excerpt(body, "results-title"))
+			}
+			if i, j := strings.Index(body, "Pečovatelská služba Otrokovice"), strings.Index(body, "Pečovatelská služba Napajedla"); i < 0 || j < 0 || i > j {
+				t.Errorf("from Otrokovice, Otrokovice comes first: %d, %d", i, j)
+			}
+			// A municipality whose centre is not known: said, and searched in it alone.
+			// (Another URL: the catalogue's page cache does not hear of changes to municipalities.)
+			if _, err := e.db.Exec(context.Background(), `UPDATE municipalities SET latitude = NULL, longitude = NULL WHERE id = ?`, napajedla); err != nil {
+				t.Fatal(err)
+			}
+			body = e.do("GET", fmt.Sprintf("/katalog?q=pecovat&obec=%d&km=10", napajedla), nil, nil).Body.String()
+			if !strings.Contains(body, "U obce Napajedla zatím neznáme polohu") || strings.Contains(body, "Pečovatelská služba Otrokovice") {
+				t.Errorf("no centre: %s", excerpt(body, "results-title"))
+			}
+		})
+	}
+}
+
+// HSDS: lat, long and proximity (metres) on /services and /service_at_locations,
+// nearest first; a bad point or distance is a 400 naming the parameter.
+func TestHSDSProximity(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			page := hsdsGet(t, e, "/hsds/services?search=pecovat&lat=49.1716&long=17.5119&proximity=5000")
+			list := contents(t, page, "/services")
+			if len(list) != 2 || list[0]["name"] != "Pečovatelská služba Napajedla" || list[1]["name"] != "Pečovatelská služba Otrokovice" {
+				t.Fatalf("services within 5 km: %v", list)
+			}
+			sals := contents(t, hsdsGet(t, e, "/hsds/service_at_locations?lat=49.1716&long=17.5119&proximity=1000"), "/service_at_locations")
+			if len(sals) == 0 {
+				t.Fatal("no place within 1 km of Napajedla's square")
+			}
+			// (A place without coordinates counts at its municipality's centre.)
+			for _, s := range sals {
+				loc := s["location"].(map[string]any)
+				if addr := fmt.Sprint(loc["addresses"]); !strings.Contains(addr, "Napajedla") {
+					t.Errorf("a place outside 1 km of Napajedla: %v", addr)
+				}
+			}
+			for _, q := range []string{"lat=49.1716&proximity=1000", "lat=49.1716&long=17.5119&proximity=-5", "lat=91&long=17&proximity=10", "lat=49.1716&long=17.5119"} {
+				rec := e.do("GET", "/hsds/services?"+q, nil, nil)
+				if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"fields"`) {
+					t.Errorf("%s: %d %s", q, rec.Code, rec.Body.String())
+				}
+			}
+		})
+	}
+}
+
+// excerpt is the text around marker, for a readable failure.
+func excerpt(body, marker string) string {
+	i := strings.Index(body, marker)
+	if i < 0 {
+		return "(" + marker + " not found)"
+	}
+	return body[max(0, i-200):min(len(body), i+1200)]
 }

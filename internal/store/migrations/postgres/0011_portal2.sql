@@ -14,3 +14,7 @@ CREATE INDEX catalog_services_fts ON catalog_services USING GIN (search_tsv);
 -- The distance search first cuts a latitude/longitude box (geo.Box), then
 -- the exact distance; the box is a range scan of this index.
 CREATE INDEX catalog_locations_geo ON catalog_locations (latitude, longitude);
+
+-- Statistics of the new column now, not when autovacuum next notices: the
+-- planner picks the index by them.
+ANALYZE catalog_services;
