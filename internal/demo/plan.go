@@ -223,6 +223,26 @@ var previousPlan = []demoPriority{
 	}},
 }
 
+// demoServicePlace is where each demo service is provided (its seat or the
+// place of its field work), for the network map of the dashboard.
+var demoServicePlace = map[string]string{
+	"Pečovatelská služba Charity Otrokovice": "Otrokovice",
+	"Tísňová péče Anežka":                    "Otrokovice",
+	"Odlehčovací služba Charity":             "Otrokovice",
+	"Noclehárna pro muže":                    "Otrokovice",
+	"Domov pro seniory SENIOR":               "Otrokovice",
+	"Domov se zvláštním režimem SENIOR":      "Otrokovice",
+	"Pečovatelská služba SENIOR":             "Tlumačov",
+	"Domov pro seniory Napajedla":            "Napajedla",
+	"Azylový dům Naděje":                     "Otrokovice",
+	"Terénní programy Naděje":                "Otrokovice",
+	"Dluhová poradna Naděje":                 "Otrokovice",
+	"Osobní asistence CZP":                   "Napajedla",
+	"Odborné sociální poradenství CZP":       "Otrokovice",
+	"Nízkoprahový klub Kamarád":              "Napajedla",
+	"Sociálně aktivizační služba pro rodiny": "Otrokovice",
+}
+
 func loadPlan(ctx context.Context, d Deps, ids *IDs) error {
 	svc := plan.NewService(d.DB, d.Audit, d.Now, d.Partners)
 	// The demo writes reports as the coordinator.
@@ -230,7 +250,11 @@ func loadPlan(ctx context.Context, d Deps, ids *IDs) error {
 	svcIDs := map[string]int64{}
 	for _, s := range demoServices {
 		tg := ids.TargetGroups[s.tg]
-		saved, err := svc.SaveService(ctx, 0, plan.ProviderService{OrganisationID: ids.Organisations[s.org], Name: s.name, ServiceType: s.typ, TargetGroupID: &tg, CapacityUnit: s.unit})
+		m, ok := ids.Municipalities[demoServicePlace[s.name]]
+		if !ok {
+			return fmt.Errorf("service %s: no municipality", s.name)
+		}
+		saved, err := svc.SaveService(ctx, 0, plan.ProviderService{OrganisationID: ids.Organisations[s.org], Name: s.name, ServiceType: s.typ, TargetGroupID: &tg, CapacityUnit: s.unit, MunicipalityID: &m})
 		if err != nil {
 			return fmt.Errorf("service %s: %w", s.name, err)
 		}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"kpss/internal/partner"
+	"kpss/internal/store"
 	"kpss/internal/web"
 )
 
@@ -104,12 +106,35 @@ func (h *Handler) ShowDashboard(w http.ResponseWriter, r *http.Request) error {
 			Waiting: NewChart(l, "chart-tg-"+strconv.FormatInt(g.ID, 10)+"-waiting", l.T("plan.dashboard.waiting_of", "Name", g.Name), l.T("plan.dashboard.unit_people"), points(rows, func(t RoundTotals) float64 { return float64(t.Waiting) })),
 		})
 	}
+	// The network of services: figures and warnings of the latest round
+	// with submitted reports.
+	var latest, prev *Round
+	for i := len(total) - 1; i >= 0; i-- {
+		if total[i].Reports > 0 {
+			latest = &rounds[i]
+			break
+		}
+	}
+	var warns []Warning
+	if latest != nil {
+		if warns, prev, err = h.Svc.Warnings(ctx, latest.ID); err != nil {
+			return err
+		}
+	}
+	munis, _, err := h.Svc.Partners.FindMunicipalities(ctx, partner.Filter{All: true, Paging: store.Paging{PerPage: -1}})
+	if err != nil {
+		return err
+	}
+	orgs, err := h.orgNames(r)
+	if err != nil {
+		return err
+	}
+	f := Fmt{Lang: web.LangFrom(ctx)}
+	network := buildNetwork(l, f, svcs, latest, prev, reps, warns, munis, orgs)
 	regionChart := NewChart(l, "chart-region-clients", l.T("plan.dashboard.region_clients"), l.T("plan.dashboard.unit_clients"), points(total, func(t RoundTotals) float64 { return float64(t.Clients) }))
 	p := h.page(r, "plan.dashboard.title").Crumb("/monitoring", h.t(r, "plan.monitoring.title"))
 	p.Wide = true
-	p.Data = data(r, "Totals", total, "Trends", trends, "Region", regionChart)
+	p.Data = data(r, "Totals", total, "Trends", trends, "Region", regionChart, "Network", network, "Map", web.FeatureCollection(network.Features))
 	h.R.Render(w, r, http.StatusOK, "plan/dashboard", p)
 	return nil
 }
-
-var _ = web.Option{}

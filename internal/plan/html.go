@@ -198,6 +198,22 @@ func (h *Handler) targetGroupOptions(r *http.Request, emptyKey string) ([]web.Op
 	return out, nil
 }
 
+// municipalityOptions offers the region's municipalities in use, and the
+// archived one a service already has (current, so that saving keeps it).
+func (h *Handler) municipalityOptions(r *http.Request, current string) ([]web.Option, error) {
+	ms, _, err := h.Svc.Partners.FindMunicipalities(r.Context(), partner.Filter{All: true, Paging: store.Paging{PerPage: -1}})
+	if err != nil {
+		return nil, err
+	}
+	out := []web.Option{{Value: "", Label: h.t(r, "plan.service.municipality_none")}}
+	for _, m := range ms {
+		if id := itoa(m.ID); !m.Archived || id == current {
+			out = append(out, web.Option{Value: id, Label: m.Name})
+		}
+	}
+	return out, nil
+}
+
 func (h *Handler) serviceOptions(r *http.Request, orgNames partner.Names) ([]web.Option, error) {
 	svcs, err := h.Svc.Services(r.Context(), 0, false)
 	if err != nil {

@@ -13,12 +13,15 @@ import (
 // rounds. Seam: the catalogue module may later own the services of the
 // region; this table then becomes a mirror of it (see docs/plan.md).
 type ProviderService struct {
-	ID             int64     `json:"id"`
-	OrganisationID int64     `json:"organisation_id"`
-	Name           string    `json:"name"`
-	ServiceType    string    `json:"service_type"` // e.g. "pečovatelská služba (§ 40)"
-	TargetGroupID  *int64    `json:"target_group_id"`
-	CapacityUnit   string    `json:"capacity_unit"` // klientů, lůžek …
+	ID             int64  `json:"id"`
+	OrganisationID int64  `json:"organisation_id"`
+	Name           string `json:"name"`
+	ServiceType    string `json:"service_type"` // e.g. "pečovatelská služba (§ 40)"
+	TargetGroupID  *int64 `json:"target_group_id"`
+	CapacityUnit   string `json:"capacity_unit"` // klientů, lůžek …
+	// MunicipalityID is where the service is provided (the network map
+	// places it at the municipality's centre); nil when not given.
+	MunicipalityID *int64    `json:"municipality_id"`
 	Archived       bool      `json:"archived"`
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`

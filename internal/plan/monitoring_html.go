@@ -512,13 +512,17 @@ func (h *Handler) ShowServices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	munis, err := h.Svc.Partners.MunicipalityNames(r.Context())
+	if err != nil {
+		return err
+	}
 	p := h.page(r, "plan.service.list").Crumb("/monitoring", h.t(r, "plan.monitoring.title"))
-	p.Data = data(r, "Services", svcs, "Orgs", orgs, "TGs", gs, "Staff", u.IsStaff())
+	p.Data = data(r, "Services", svcs, "Orgs", orgs, "TGs", gs, "Munis", munis, "Staff", u.IsStaff())
 	h.R.Render(w, r, http.StatusOK, "plan/services", p)
 	return nil
 }
 
-var serviceFields = []string{"organisation_id", "name", "service_type", "target_group_id", "capacity_unit", "archived"}
+var serviceFields = []string{"organisation_id", "name", "service_type", "target_group_id", "capacity_unit", "municipality_id", "archived"}
 
 // ShowServiceForm shows the form of a new or existing provider service.
 func (h *Handler) ShowServiceForm(w http.ResponseWriter, r *http.Request) error {
@@ -536,6 +540,9 @@ func (h *Handler) ShowServiceForm(w http.ResponseWriter, r *http.Request) error 
 		if s.TargetGroupID != nil {
 			vals.Set("target_group_id", itoa(*s.TargetGroupID))
 		}
+		if s.MunicipalityID != nil {
+			vals.Set("municipality_id", itoa(*s.MunicipalityID))
+		}
 		if s.Archived {
 			vals.Set("archived", "on")
 		}
@@ -552,13 +559,17 @@ func (h *Handler) renderServiceForm(w http.ResponseWriter, r *http.Request, f *w
 	if err != nil {
 		return err
 	}
+	munis, err := h.municipalityOptions(r, f.Get("municipality_id"))
+	if err != nil {
+		return err
+	}
 	title := "plan.service.new"
 	if r.PathValue("id") != "" {
 		title = "plan.service.edit"
 	}
 	p := h.page(r, title).Crumb("/monitoring/sluzby", h.t(r, "plan.service.list"))
 	p.Form = f
-	p.Data = data(r, "Orgs", append([]web.Option{{Value: "", Label: h.t(r, "form.none")}}, orgs...), "TGs", tgs, "Edit", r.PathValue("id") != "")
+	p.Data = data(r, "Orgs", append([]web.Option{{Value: "", Label: h.t(r, "form.none")}}, orgs...), "TGs", tgs, "Munis", munis, "Edit", r.PathValue("id") != "")
 	h.R.Render(w, r, status, "plan/service_form", p)
 	return nil
 }
@@ -576,7 +587,7 @@ func (h *Handler) SaveService(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	s := ProviderService{OrganisationID: formID(f, "organisation_id"), Name: f.Get("name"), ServiceType: f.Get("service_type"), TargetGroupID: f.Int64Ptr("target_group_id"),
-		CapacityUnit: f.Get("capacity_unit"), Archived: f.Bool("archived")}
+		CapacityUnit: f.Get("capacity_unit"), MunicipalityID: f.Int64Ptr("municipality_id"), Archived: f.Bool("archived")}
 	if _, err = h.Svc.SaveService(r.Context(), id, s); err != nil {
 		if f.SetError(h.R.Localizer(r), err, serviceFields...) {
 			return h.renderServiceForm(w, r, f, http.StatusUnprocessableEntity)

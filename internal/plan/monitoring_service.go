@@ -36,6 +36,16 @@ func (s *Service) SaveService(ctx context.Context, id int64, v ProviderService) 
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
+	if v.MunicipalityID != nil {
+		if _, err := s.Partners.FindMunicipalityByID(ctx, *v.MunicipalityID); err != nil {
+			if apperr.CodeOf(err) == apperr.NotFound {
+				f := apperr.Fields{}
+				f.Add("municipality_id", "err.bad_reference")
+				return nil, f.Err()
+			}
+			return nil, err
+		}
+	}
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		at := s.now()
 		var before *ProviderService

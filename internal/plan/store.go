@@ -378,11 +378,11 @@ func insertVersion(ctx context.Context, q store.Q, v *Version) (err error) {
 
 // ---------- provider services
 
-const serviceCols = `id, organisation_id, name, service_type, target_group_id, capacity_unit, archived, created_at, updated_at`
+const serviceCols = `id, organisation_id, name, service_type, target_group_id, capacity_unit, municipality_id, archived, created_at, updated_at`
 
 func scanService(s scanner) (ProviderService, error) {
 	var v ProviderService
-	err := s.Scan(&v.ID, &v.OrganisationID, &v.Name, &v.ServiceType, &v.TargetGroupID, &v.CapacityUnit, &v.Archived, &v.CreatedAt, &v.UpdatedAt)
+	err := s.Scan(&v.ID, &v.OrganisationID, &v.Name, &v.ServiceType, &v.TargetGroupID, &v.CapacityUnit, &v.MunicipalityID, &v.Archived, &v.CreatedAt, &v.UpdatedAt)
 	return v, err
 }
 
@@ -405,14 +405,14 @@ func findService(ctx context.Context, q store.Q, id int64) (ProviderService, err
 }
 
 func insertService(ctx context.Context, q store.Q, s *ProviderService) (err error) {
-	s.ID, err = store.InsertID(ctx, q, `INSERT INTO provider_services (organisation_id, name, service_type, target_group_id, capacity_unit, archived, sort_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.OrganisationID, s.Name, s.ServiceType, s.TargetGroupID, s.CapacityUnit, s.Archived, czech.SortKey(s.Name), s.CreatedAt, s.UpdatedAt)
+	s.ID, err = store.InsertID(ctx, q, `INSERT INTO provider_services (organisation_id, name, service_type, target_group_id, capacity_unit, municipality_id, archived, sort_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.OrganisationID, s.Name, s.ServiceType, s.TargetGroupID, s.CapacityUnit, s.MunicipalityID, s.Archived, czech.SortKey(s.Name), s.CreatedAt, s.UpdatedAt)
 	return err
 }
 
 func updateService(ctx context.Context, q store.Q, s *ProviderService) error {
-	_, err := q.Exec(ctx, `UPDATE provider_services SET organisation_id = ?, name = ?, service_type = ?, target_group_id = ?, capacity_unit = ?, archived = ?, sort_key = ?, updated_at = ? WHERE id = ?`,
-		s.OrganisationID, s.Name, s.ServiceType, s.TargetGroupID, s.CapacityUnit, s.Archived, czech.SortKey(s.Name), s.UpdatedAt, s.ID)
+	_, err := q.Exec(ctx, `UPDATE provider_services SET organisation_id = ?, name = ?, service_type = ?, target_group_id = ?, capacity_unit = ?, municipality_id = ?, archived = ?, sort_key = ?, updated_at = ? WHERE id = ?`,
+		s.OrganisationID, s.Name, s.ServiceType, s.TargetGroupID, s.CapacityUnit, s.MunicipalityID, s.Archived, czech.SortKey(s.Name), s.UpdatedAt, s.ID)
 	return err
 }
 

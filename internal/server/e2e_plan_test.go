@@ -144,3 +144,44 @@ func TestMonitoringRoundEndToEnd(t *testing.T) {
 	}
 	b.NoConsoleErrors(t)
 }
+
+// TestPlanNetworkMapInTheBrowser: the steering group's dashboard draws the
+// network of services as one marker per municipality (named for screen
+// readers); a marker's bubble lists the services of the place and links to
+// their rows in the table; axe-core finds nothing on the drawn map, with a
+// bubble open.
+func TestPlanNetworkMapInTheBrowser(t *testing.T) {
+	b := browsertest.New(t)
+	e := newTestEnv(t, "sqlite")
+	needLeaflet(t, e.srv)
+	ts := httptest.NewServer(e.srv)
+	defer ts.Close()
+
+	planSignIn(t, b, ts.URL, "ridici")
+	b.Navigate(t, ts.URL+"/monitoring/prehled")
+	waitFor(t, b, `document.querySelectorAll('.map.map-on[data-map="network-map"] .leaflet-marker-icon').length === 3`)
+	var markers []string
+	b.Run(t, chromedp.Evaluate(`[...document.querySelectorAll('[data-map="network-map"] .leaflet-marker-icon')].map(m => m.getAttribute('alt')).sort()`, &markers))
+	if strings.Join(markers, "|") != "Napajedla|Otrokovice|Tlumačov" {
+		t.Fatalf("markers = %v", markers)
+	}
+	if got := b.Text(t, "#network-table"); !strings.Contains(got, "Pořadník vzrostl z 14 na 22") {
+		t.Fatalf("the table lacks the warning: %q", got)
+	}
+	b.Axe(t)
+	// The keyboard opens a marker's bubble: focus it, press Enter.
+	b.Run(t, chromedp.Evaluate(`document.querySelector('[data-map="network-map"] .leaflet-marker-icon[alt="Napajedla"]').scrollIntoView({block: 'center'})`, nil))
+	b.Run(t, chromedp.Focus(`[data-map="network-map"] .leaflet-marker-icon[alt="Napajedla"]`, chromedp.ByQuery))
+	b.Run(t, chromedp.KeyEvent("\r"))
+	waitFor(t, b, `document.querySelector('.leaflet-popup .map-popup') !== null`)
+	bubble := b.Text(t, ".leaflet-popup .map-popup")
+	if !strings.Contains(bubble, "Napajedla") || !strings.Contains(bubble, "3 služby: Domov pro seniory Napajedla, Nízkoprahový klub Kamarád, Osobní asistence CZP") {
+		t.Fatalf("bubble = %q", bubble)
+	}
+	b.Axe(t)
+	screenshot(t, b, "plan-network-map")
+	// Its link leads to the rows of the place.
+	b.Click(t, ".leaflet-popup .map-popup a")
+	waitFor(t, b, `location.hash.startsWith('#sit-obec-') && document.querySelector(location.hash).textContent.includes('Domov pro seniory Napajedla')`)
+	b.NoConsoleErrors(t)
+}

@@ -684,3 +684,145 @@ func TestPlanSeams(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanNetworkMap: the dashboard of the coordinator and the steering group
+// shows the network of active services as a table (provider, municipality,
+// capacity, utilisation, early warnings with their reasons, a link) and as a
+// map with one point per municipality; a service without a municipality is
+// listed and said to be missing from the map. The municipality is chosen on
+// the service form (audited, a wrong id is a Czech error) and the page keeps
+// a fixed number of queries however many services there are.
+func TestPlanNetworkMap(t *testing.T) {
+	for _, engine := range storetestEngines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			ctx := context.Background()
+			svcIDs, _ := planIDs(t, e)
+			page := e.do("GET", "/monitoring/prehled", nil, e.session("ridici")).Body.String()
+			table := planBetween(page, `id="network-table"`, `</table>`)
+			for _, want := range []string{"Síť služeb na mapě", "Aktivních služeb: 15, obcí na mapě: 3.",
+				"Kapacita a využití jsou z kola 2025, varování porovnávají kolo 2025 s kolem 2024.", "Včasné varování mají 4 služby."} {
+				if !strings.Contains(page, want) {
+					t.Errorf("dashboard lacks %q", want)
+				}
+			}
+			// The dementia home: its provider, place, capacity, 100 % and the warning with its reason.
+			row := planBetween(table, "Domov se zvláštním režimem SENIOR", "</tr>")
+			for _, want := range []string{"SENIOR Otrokovice", "Otrokovice", "40 lůžek", "100&nbsp;%", "Trvale plná kapacita", "Využití kapacity 100 % a nyní 100 % (práh 95 %).", `href="/monitoring/vykazy/`} {
+				if !strings.Contains(row, want) {
+					t.Errorf("row of the dementia home lacks %q: %s", want, row)
+				}
+			}
+			if row := planBetween(table, "Tísňová péče Anežka", "</tr>"); !strings.Contains(row, "bez varování") || !strings.Contains(row, "80 klientů") {
+				t.Errorf("row of the alarm service: %s", row)
+			}
+			// One map point per municipality at its centre, [lng, lat], with the services in the bubble.
+			geo := planBetween(page, `<script type="application/json" id="network-map">`, `</script>`)
+			for _, want := range []string{`"coordinates":[17.5306,49.2098]`, `"title":"Otrokovice"`, `"coordinates":[17.5121,49.1716]`,
+				`3 služby: Domov pro seniory Napajedla, Nízkoprahový klub Kamarád, Osobní asistence CZP`, `"url":"#sit-obec-`} {
+				if !strings.Contains(geo, want) {
+					t.Errorf("GeoJSON lacks %s: %s", want, geo)
+				}
+			}
+			if n := strings.Count(geo, `"Feature"`); n != 3 {
+				t.Errorf("%d points on the map, want 3", n)
+			}
+			if !strings.Contains(page, `id="sit-obec-`+fmt.Sprint(e.ids.otrokovice)+`"`) {
+				t.Error("the bubble's link has no row to land on")
+			}
+
+			// The form: a municipality that does not exist is a Czech error with the typed text kept.
+			c := e.session("koordinator")
+			form := url.Values{"organisation_id": {fmt.Sprint(planServiceOrg(t, e, svcIDs["Tísňová péče Anežka"]))}, "name": {"Sociální rehabilitace Žlutava"},
+				"service_type": {"sociální rehabilitace (§ 70)"}, "capacity_unit": {"klientů"}, "municipality_id": {"999999"}}
+			rec := e.do("POST", "/monitoring/sluzby/nova", form, c)
+			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Vybraná položka neexistuje.") || !strings.Contains(rec.Body.String(), `value="Sociální rehabilitace Žlutava"`) {
+				t.Fatalf("bad municipality: %d", rec.Code)
+			}
+			// Without a municipality it is saved, listed and missing from the map.
+			form.Del("municipality_id")
+			if rec := e.do("POST", "/monitoring/sluzby/nova", form, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("save: %d %s", rec.Code, rec.Body.String())
+			}
+			page = e.do("GET", "/monitoring/prehled", nil, c).Body.String()
+			if !strings.Contains(page, "1 služba nemá zadanou obec nebo obec nemá střed, a proto na mapě chybí: Sociální rehabilitace Žlutava.") {
+				t.Error("the service without a municipality is not said to be missing from the map")
+			}
+			if row := planBetween(planBetween(page, `id="network-table"`, `</table>`), "Sociální rehabilitace Žlutava", "</tr>"); !strings.Contains(row, "obec není zadána") || !strings.Contains(row, "chybí na mapě") {
+				t.Errorf("row of the new service: %s", row)
+			}
+			// Choosing the municipality puts it on the map; the audit row carries it.
+			svcs, _ := planSvc(e).Services(ctx, 0, false)
+			var id int64
+			for _, s := range svcs {
+				if s.Name == "Sociální rehabilitace Žlutava" {
+					id = s.ID
+				}
+			}
+			var zlutava int64
+			e.db.QueryRow(ctx, `SELECT id FROM municipalities WHERE name = ?`, "Žlutava").Scan(&zlutava)
+			form.Set("municipality_id", fmt.Sprint(zlutava))
+			if rec := e.do("POST", fmt.Sprintf("/monitoring/sluzby/%d/upravit", id), form, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("edit: %d %s", rec.Code, rec.Body.String())
+			}
+			if f := e.do("GET", fmt.Sprintf("/monitoring/sluzby/%d/upravit", id), nil, c).Body.String(); !strings.Contains(f, fmt.Sprintf(`<option value="%d" selected`, zlutava)) {
+				t.Error("the form does not show the chosen municipality")
+			}
+			var after string
+			e.db.QueryRow(ctx, `SELECT after_json FROM audit_log WHERE entity = 'provider_service' AND entity_id = ? AND action = 'update'`, id).Scan(&after)
+			if !strings.Contains(after, fmt.Sprintf(`"municipality_id":%d`, zlutava)) {
+				t.Errorf("audit after = %s", after)
+			}
+			page = e.do("GET", "/monitoring/prehled", nil, c).Body.String()
+			if geo := planBetween(page, `id="network-map">`, `</script>`); !strings.Contains(geo, `"coordinates":[17.4921,49.1991]`) || !strings.Contains(geo, `1 služba: Sociální rehabilitace Žlutava`) {
+				t.Errorf("Žlutava is not on the map: %s", geo)
+			}
+			if strings.Contains(page, `id="network-missing"`) {
+				t.Error("still said to be missing from the map")
+			}
+
+			// A fixed number of queries: ten more services change nothing.
+			count := func() int64 {
+				before := e.db.QueryCount()
+				if rec := e.do("GET", "/monitoring/prehled", nil, c); rec.Code != 200 {
+					t.Fatalf("dashboard: %d", rec.Code)
+				}
+				return e.db.QueryCount() - before
+			}
+			n1 := count()
+			for i := range 10 {
+				form.Set("name", fmt.Sprintf("Služba %d", i))
+				if rec := e.do("POST", "/monitoring/sluzby/nova", form, c); rec.Code != http.StatusSeeOther {
+					t.Fatalf("save %d: %d", i, rec.Code)
+				}
+			}
+			if n2 := count(); n2 != n1 {
+				t.Errorf("dashboard queries: %d with 16 services, %d with 26", n1, n2)
+			}
+			t.Logf("dashboard: %d queries", n1)
+		})
+	}
+}
+
+// planBetween returns the text after the first from up to the next to ("" when
+// from is missing).
+func planBetween(s, from, to string) string {
+	i := strings.Index(s, from)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(from):]
+	if j := strings.Index(s, to); j >= 0 {
+		return s[:j]
+	}
+	return s
+}
+
+func planServiceOrg(t *testing.T, e *testEnv, serviceID int64) int64 {
+	t.Helper()
+	s, err := planSvc(e).ProviderService(context.Background(), serviceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.OrganisationID
+}
