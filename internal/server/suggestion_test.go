@@ -645,3 +645,44 @@ func TestSuggestionCoordinatorEntersAPlace(t *testing.T) {
 		t.Errorf("the detail does not show the place")
 	}
 }
+
+// fakeTracer is the groups module's trace as the suggestion pages see it.
+type fakeTracer struct{}
+
+func (fakeTracer) Trace(context.Context, int64) ([]suggestion.TraceStep, error) {
+	at := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	return []suggestion.TraceStep{
+		{Kind: suggestion.TraceMeeting, Label: "Jednání PS Senioři", URL: "/jednani/7", PublicURL: "/zapisy/7", At: at},
+		{Kind: suggestion.TraceResolution, Label: "Usnesení 3/2026: schváleno", URL: "/usneseni/9", At: at},
+		{Kind: suggestion.TraceTask, Label: "Úkol: objednat madlo (poznámka: rozpočet OSV)", URL: "/ukoly/4"},
+		{Kind: "state", Label: "Stav podnětu: vyřešený"},
+	}, nil
+}
+
+// TestSuggestionTraceOnBothPages: the desk sees every step with links; the
+// citizen's tracking page only the meetings and resolutions, linked only to
+// public pages, never the tasks.
+func TestSuggestionTraceOnBothPages(t *testing.T) {
+	e := newSuggestionEnv(t, "sqlite", &mail.Memory{})
+	e.suggestionHandler().Svc.SetTracer(fakeTracer{})
+	var id int64
+	var code string
+	e.db.QueryRow(context.Background(), `SELECT id, code FROM suggestions ORDER BY id LIMIT 1`).Scan(&id, &code)
+	desk := e.do("GET", fmt.Sprintf("/podnety/%d", id), nil, e.session("koordinator")).Body.String()
+	for _, want := range []string{`href="/jednani/7"`, `href="/usneseni/9"`, `href="/ukoly/4"`, "objednat madlo", ">Jednání</span>", ">Usnesení</span>", ">Úkol</span>", "Stav podnětu: vyřešený"} {
+		if !strings.Contains(desk, want) {
+			t.Errorf("the desk's trace lacks %q", want)
+		}
+	}
+	public := e.do("GET", "/podnet/"+code, nil, nil).Body.String()
+	for _, want := range []string{"Projednání v pracovních skupinách", `href="/zapisy/7"`, "Jednání PS Senioři", "Usnesení 3/2026: schváleno"} {
+		if !strings.Contains(public, want) {
+			t.Errorf("the tracking page's trace lacks %q", want)
+		}
+	}
+	for _, not := range []string{"/jednani/7", "/usneseni/9", "/ukoly/4", "objednat madlo", "rozpočet"} {
+		if strings.Contains(public, not) {
+			t.Errorf("the tracking page shows %q", not)
+		}
+	}
+}

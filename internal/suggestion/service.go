@@ -61,7 +61,8 @@ func (s *Service) Trace(ctx context.Context, id int64) ([]TraceStep, error) {
 }
 
 // PublicTrace is the part of the trace the public tracking page shows: the
-// meetings and resolutions, not the tasks (nor their notes).
+// meetings and resolutions, not the tasks (nor their notes), linked only to
+// public pages (PublicURL).
 func (s *Service) PublicTrace(ctx context.Context, id int64) ([]TraceStep, error) {
 	all, err := s.Trace(ctx, id)
 	if err != nil {
@@ -70,6 +71,7 @@ func (s *Service) PublicTrace(ctx context.Context, id int64) ([]TraceStep, error
 	var out []TraceStep
 	for _, t := range all {
 		if t.PublicStep() {
+			t.URL = t.PublicURL
 			out = append(out, t)
 		}
 	}

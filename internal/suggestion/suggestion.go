@@ -403,10 +403,13 @@ func (e Event) Public() bool {
 // TraceStep is one step of the way a suggestion went through the working
 // groups: meeting → resolution → task → resolved.
 type TraceStep struct {
-	Kind  string    // TraceMeeting, TraceResolution, TraceTask, TraceDone (others show as they are)
-	Label string    // what to show
-	URL   string    // where to read more ("" for none)
-	At    time.Time // when (zero for none)
+	Kind  string // TraceMeeting, TraceResolution, TraceTask, TraceDone (others show as they are)
+	Label string // what to show
+	URL   string // where to read more ("" for none); may be a page for staff only
+	// PublicURL is a page anyone may open (a public group's minutes), the
+	// only link the public tracking page shows; "" for none.
+	PublicURL string
+	At        time.Time // when (zero for none)
 }
 
 // Kinds of trace steps. The public tracking page shows meetings and
