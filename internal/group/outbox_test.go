@@ -134,3 +134,20 @@ type failing struct{}
 func (failing) Send(_ context.Context, _ mail.Message) error {
 	return errors.New("451 4.3.0 mailbox temporarily unavailable")
 }
+
+// BenchmarkOutbox queues the invitations of a 10-member group and delivers
+// them (to memory): the outbox's own cost per round of invitations.
+func BenchmarkOutbox(b *testing.B) {
+	db := storetest.New(b, "sqlite")
+	f := setup(b, db)
+	l := catalog(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.svc.SendInvitations(ctx(), f.meeting.ID, l); err != nil {
+			b.Fatal(err)
+		}
+		if r := deliver(b, f); r.Sent != 10 {
+			b.Fatalf("%+v", r)
+		}
+	}
+}

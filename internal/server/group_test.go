@@ -610,3 +610,98 @@ func TestGroupInvitationsGoThroughTheOutbox(t *testing.T) {
 		t.Errorf("retry by a provider: %d", rec.Code)
 	}
 }
+
+// The OParl view: the system leads to the body, the body to the public
+// groups, their meetings with agenda items and the people who agreed to be
+// named; nothing of a group without the public switch, no e-mails.
+func TestGroupOParl(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	g := e.groupIDs()
+	get := func(path string, want int) map[string]any {
+		t.Helper()
+		rec := e.do("GET", path, nil, nil)
+		if rec.Code != want {
+			t.Fatalf("%s: %d, want %d: %s", path, rec.Code, want, rec.Body.String())
+		}
+		var v map[string]any
+		if want == http.StatusOK {
+			if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+		}
+		return v
+	}
+	rel := func(u any) string {
+		s, _ := u.(string)
+		_, after, _ := strings.Cut(s, "/oparl/v1")
+		return "/oparl/v1" + after
+	}
+	sys := get("/oparl/v1", 200)
+	if sys["type"] != "https://schema.oparl.org/1.1/System" || sys["oparlVersion"] != "https://schema.oparl.org/1.1/" {
+		t.Fatalf("system %v", sys)
+	}
+	bodies := get(rel(sys["body"]), 200)
+	body := bodies["data"].([]any)[0].(map[string]any)
+	if body["type"] != "https://schema.oparl.org/1.1/Body" || body["shortName"] != "KPSS" {
+		t.Fatalf("body %v", body)
+	}
+	orgs := get(rel(body["organization"]), 200)["data"].([]any)
+	names := map[string]bool{}
+	for _, o := range orgs {
+		names[o.(map[string]any)["shortName"].(string)] = true
+	}
+	if !names["PS-SEN"] || names["PS-RD"] {
+		t.Fatalf("organizations %v: want the public PS-SEN, not PS-RD", names)
+	}
+	meetings := get(rel(body["meeting"])+fmt.Sprintf("?organization=%d", g.sen), 200)
+	if meetings["pagination"].(map[string]any)["totalElements"].(float64) < 6 {
+		t.Fatalf("meetings %v", meetings["pagination"])
+	}
+	var withMinutes map[string]any
+	for _, m := range meetings["data"].([]any) {
+		mo := m.(map[string]any)
+		if mo["type"] != "https://schema.oparl.org/1.1/Meeting" || !strings.HasSuffix(mo["organization"].([]any)[0].(string), fmt.Sprintf("/oparl/v1/organization/%d", g.sen)) {
+			t.Fatalf("meeting %v", mo)
+		}
+		if mo["resultsProtocol"] != nil && withMinutes == nil {
+			withMinutes = mo
+		}
+	}
+	if withMinutes == nil {
+		t.Fatal("no meeting with approved minutes")
+	}
+	items := withMinutes["agendaItem"].([]any)
+	if len(items) == 0 || items[0].(map[string]any)["resolutionText"] == nil {
+		t.Fatalf("agenda of a meeting with approved minutes lacks the resolution: %v", items)
+	}
+	one := get(rel(items[0].(map[string]any)["id"]), 200)
+	if one["name"] != items[0].(map[string]any)["name"] || one["meeting"] != withMinutes["id"] {
+		t.Errorf("agenda item by id %v", one)
+	}
+	if got := get(rel(withMinutes["id"]), 200); got["id"] != withMinutes["id"] {
+		t.Errorf("meeting by id %v", got)
+	}
+	if loc := get(rel(withMinutes["location"].(map[string]any)["id"]), 200); !strings.Contains(loc["description"].(string), "Přístupnost") {
+		t.Errorf("location %v", loc)
+	}
+	people := get(rel(body["person"]), 200)
+	raw, _ := json.Marshal(people)
+	if strings.Contains(string(raw), "@") {
+		t.Errorf("the people list shows an e-mail address")
+	}
+	p0 := people["data"].([]any)[0].(map[string]any)
+	ms := p0["membership"].([]any)
+	if len(ms) == 0 || ms[0].(map[string]any)["type"] != "https://schema.oparl.org/1.1/Membership" {
+		t.Fatalf("person %v", p0)
+	}
+	if got := get(rel(ms[0].(map[string]any)["id"]), 200); got["person"] != p0["id"] {
+		t.Errorf("membership by id %v", got)
+	}
+	// A meeting of a group without the public switch does not exist here.
+	var rd int64
+	e.db.QueryRow(context.Background(), `SELECT id FROM meetings WHERE group_id = ? LIMIT 1`, g.rd).Scan(&rd)
+	get(fmt.Sprintf("/oparl/v1/meeting/%d", rd), http.StatusNotFound)
+	get(fmt.Sprintf("/oparl/v1/organization/%d", g.rd), http.StatusNotFound)
+	get("/oparl/v1/nic/1", http.StatusNotFound)
+	get("/oparl/v1/body/2", http.StatusNotFound)
+}

@@ -125,6 +125,12 @@ func groupRoutes(v any) []Route {
 		{"GET /ukoly/{id}", &p.TaskView, h.ShowTask, false},
 		{"POST /ukoly/{id}", &p.TaskEdit, h.SaveTaskState, false},
 
+		// OParl-style read-only view of the public groups (docs/group.md).
+		{"GET /oparl/v1", public, h.OParl, true},
+		{"GET /oparl/v1/{kind}", public, h.OParl, true},
+		{"GET /oparl/v1/{kind}/{id}", public, h.OParl, true},
+		{"GET /oparl/v1/{kind}/{id}/{list}", public, h.OParl, true},
+
 		{"GET /api/v1/groups", signedIn, h.APIListGroups, true},
 		{"GET /api/v1/groups/{id}", &p.GroupView, h.APIGetGroup, true},
 		{"GET /api/v1/meetings", signedIn, h.APIListMeetings, true},
