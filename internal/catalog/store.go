@@ -409,17 +409,19 @@ func nearPlaces(ctx context.Context, q store.Q, f Filter, served bool) ([]place,
 	minLat, maxLat, minLng, maxLng := geo.Box(n.Lat, n.Lng, n.Km)
 	box := []any{minLat, maxLat, minLng, maxLng}
 	var all []any
-	query := `SELECT s.id, s.sort_key, l.id, 0, l.latitude, l.longitude FROM catalog_locations l JOIN catalog_services s ON s.id = l.service_id
-		WHERE l.latitude BETWEEN ? AND ? AND l.longitude BETWEEN ? AND ? AND ` + cond + `
+	// CROSS JOIN fixes SQLite's join order (the box first, then the services
+	// by key) whatever its statistics say; PostgreSQL plans it as an inner join.
+	query := `SELECT s.id, s.sort_key, l.id, 0, l.latitude, l.longitude FROM catalog_locations l CROSS JOIN catalog_services s
+		WHERE l.latitude BETWEEN ? AND ? AND l.longitude BETWEEN ? AND ? AND s.id = l.service_id AND ` + cond + `
 		UNION ALL
-		SELECT s.id, s.sort_key, l.id, 0, m.latitude, m.longitude FROM catalog_locations l JOIN municipalities m ON m.id = l.municipality_id JOIN catalog_services s ON s.id = l.service_id
-		WHERE l.latitude IS NULL AND m.latitude BETWEEN ? AND ? AND m.longitude BETWEEN ? AND ? AND ` + cond
+		SELECT s.id, s.sort_key, l.id, 0, m.latitude, m.longitude FROM municipalities m CROSS JOIN catalog_locations l CROSS JOIN catalog_services s
+		WHERE m.latitude BETWEEN ? AND ? AND m.longitude BETWEEN ? AND ? AND l.municipality_id = m.id AND l.latitude IS NULL AND s.id = l.service_id AND ` + cond
 	all = append(append(append(append(all, box...), args...), box...), args...)
 	if served {
 		query += `
 		UNION ALL
-		SELECT s.id, s.sort_key, 0, m.id, m.latitude, m.longitude FROM municipalities m JOIN catalog_service_municipalities sm ON sm.municipality_id = m.id JOIN catalog_services s ON s.id = sm.service_id
-		WHERE m.latitude BETWEEN ? AND ? AND m.longitude BETWEEN ? AND ? AND ` + cond
+		SELECT s.id, s.sort_key, 0, m.id, m.latitude, m.longitude FROM municipalities m CROSS JOIN catalog_service_municipalities sm CROSS JOIN catalog_services s
+		WHERE m.latitude BETWEEN ? AND ? AND m.longitude BETWEEN ? AND ? AND sm.municipality_id = m.id AND s.id = sm.service_id AND ` + cond
 		all = append(append(all, box...), args...)
 	}
 	rows, err := q.Query(ctx, query, all...)

@@ -14,6 +14,10 @@ CREATE INDEX catalog_services_fts ON catalog_services USING GIN (search_tsv);
 -- The distance search first cuts a latitude/longitude box (geo.Box), then
 -- the exact distance; the box is a range scan of this index.
 CREATE INDEX catalog_locations_geo ON catalog_locations (latitude, longitude);
+-- … then the places without coordinates of the municipalities in the box
+-- (at the municipality's centre) and the services serving them.
+CREATE INDEX catalog_locations_municipality ON catalog_locations (municipality_id);
+CREATE INDEX catalog_municipalities_geo ON municipalities (latitude, longitude);
 
 -- Statistics of the new column now, not when autovacuum next notices: the
 -- planner picks the index by them.
