@@ -48,7 +48,7 @@ func (s *Service) PublicList(ctx context.Context, f Filter) ([]PublicItem, int, 
 	f = publicOnly(f)
 	where, args := f.where()
 	cond := strings.Join(where, " AND ")
-	total, err := countSuggestions(ctx, s.DB, cond, args, ListCountCap)
+	total, err := countSuggestions(ctx, s.DB, "suggestions s", cond, args, ListCountCap)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -285,8 +285,7 @@ func (s *Service) statisticsRaw(ctx context.Context, from, to time.Time) (*Stats
 
 // finishStats counts the overdue ones, names and orders the breakdowns.
 func (s *Service) finishStats(ctx context.Context, st *Stats, acc map[statKey]*Row, cats []Category) error {
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM suggestions WHERE state IN (?, ?, ?) AND due_date IS NOT NULL AND due_date < ?`,
-		StateNew, StateAccepted, StateInProgress, s.Today()).Scan(&st.Overdue); err != nil {
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM `+Filter{Overdue: true}.from(s.DB)+` WHERE `+overdueCond+` AND s.due_date < ?`, s.Today()).Scan(&st.Overdue); err != nil {
 		return err
 	}
 	labels, err := s.dimensionLabels(ctx, cats)

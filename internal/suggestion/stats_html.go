@@ -220,7 +220,7 @@ func (h *Handler) ExportStatsXLSX(w http.ResponseWriter, r *http.Request) error 
 
 // ShowOverdue lists open suggestions past their due date (an officer: their department's).
 func (h *Handler) ShowOverdue(w http.ResponseWriter, r *http.Request) error {
-	f := Filter{Overdue: true, Oldest: true, Paging: web.PagingFrom(r)}
+	f := Filter{Overdue: true, CountCap: ListCountCap, Paging: web.PagingFrom(r)}
 	items, total, err := h.Svc.Find(r.Context(), f)
 	if err != nil {
 		return err
@@ -231,7 +231,11 @@ func (h *Handler) ShowOverdue(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := h.R.Page(r, "suggestion.overdue.title").Crumb("/podnety", h.R.Localizer(r).T("suggestion.list.title"))
 	p.Wide = true
-	p.Data = map[string]any{"Items": items, "Pager": web.NewPager(r, f.Paging, total), "N": n, "Today": h.Svc.Today()}
+	pv := p.PagerView(web.NewPager(r, f.Paging, total))
+	if total > ListCountCap {
+		pv.Summary = p.L.T("suggestion.public.summary_more", "From", pv.From(), "To", pv.To(), "Cap", ListCountCap)
+	}
+	p.Data = map[string]any{"Items": items, "Pager": pv, "N": n, "Today": h.Svc.Today()}
 	h.R.Render(w, r, http.StatusOK, "suggestion/overdue", p)
 	return nil
 }

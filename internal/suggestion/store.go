@@ -130,6 +130,10 @@ func updateSuggestion(ctx context.Context, q store.Q, s *Suggestion) error {
 	return err
 }
 
+// overdueCond is the condition of the partial index suggestions_overdue,
+// written out literally so that both engines' planners can use the index.
+const overdueCond = "s.state IN ('new', 'accepted', 'in_progress') AND s.due_date IS NOT NULL"
+
 // Filter selects suggestions for the inbox, the API and Open311.
 type Filter struct {
 	States         []State
@@ -139,7 +143,7 @@ type Filter struct {
 	TargetGroupID  int64
 	Source         Source
 	Unrouted       bool       // only those without a department
-	Overdue        bool       // open and past the due date
+	Overdue        bool       // open and past the due date; lists them most overdue first
 	QuickWin       bool       // only quick wins
 	Q              string     // words in the code, text, address, answer
 	Codes          []string   // these tracking codes only (Open311 service_request_id)
@@ -182,8 +186,8 @@ func (f Filter) where() ([]string, []any) {
 		where = append(where, "s.department_id IS NULL")
 	}
 	if f.Overdue {
-		where = append(where, "s.state IN (?, ?, ?) AND s.due_date IS NOT NULL AND s.due_date < ?")
-		args = append(args, StateNew, StateAccepted, StateInProgress, f.Today)
+		where = append(where, overdueCond+" AND s.due_date < ?")
+		args = append(args, f.Today)
 	}
 	if f.QuickWin {
 		where = append(where, "s.quick_win = ?")
@@ -214,15 +218,19 @@ func (f Filter) where() ([]string, []any) {
 func findSuggestions(ctx context.Context, q store.Q, f Filter) ([]Suggestion, int, error) {
 	where, args := f.where()
 	cond := strings.Join(where, " AND ")
-	total, err := countSuggestions(ctx, q, cond, args, f.CountCap)
+	from := f.from(q)
+	total, err := countSuggestions(ctx, q, from, cond, args, f.CountCap)
 	if err != nil {
 		return nil, 0, err
 	}
 	order := "s.received_at DESC, s.id DESC"
-	if f.Oldest {
+	switch {
+	case f.Overdue:
+		order = "s.due_date, s.id" // the most overdue first, in the order of the partial index
+	case f.Oldest:
 		order = "s.received_at, s.id"
 	}
-	query := `SELECT ` + suggestionCols + ` FROM suggestions s WHERE ` + cond + ` ORDER BY ` + order
+	query := `SELECT ` + suggestionCols + ` FROM ` + from + ` WHERE ` + cond + ` ORDER BY ` + order
 	if f.PerPage >= 0 {
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Limit(), f.Offset())
@@ -243,12 +251,22 @@ func findSuggestions(ctx context.Context, q store.Q, f Filter) ([]Suggestion, in
 	return out, total, rows.Err()
 }
 
+// from is the table of a list: SQLite's planner, without statistics, prefers
+// the state index to the partial index of overdue ones and sorts a third of
+// the table, so it is told which index to use.
+func (f Filter) from(q store.Q) string {
+	if f.Overdue && q.Dialect() == store.SQLite {
+		return "suggestions s INDEXED BY suggestions_overdue"
+	}
+	return "suggestions s"
+}
+
 // countSuggestions counts the rows of cond, up to limit+1 when limit > 0.
-func countSuggestions(ctx context.Context, q store.Q, cond string, args []any, limit int) (int, error) {
+func countSuggestions(ctx context.Context, q store.Q, from, cond string, args []any, limit int) (int, error) {
 	var total int
-	query := `SELECT COUNT(*) FROM suggestions s WHERE ` + cond
+	query := `SELECT COUNT(*) FROM ` + from + ` WHERE ` + cond
 	if limit > 0 {
-		query = `SELECT COUNT(*) FROM (SELECT 1 FROM suggestions s WHERE ` + cond + ` LIMIT ?) capped`
+		query = `SELECT COUNT(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + cond + ` LIMIT ?) capped`
 		args = append(append([]any(nil), args...), limit+1)
 	}
 	err := q.QueryRow(ctx, query, args...).Scan(&total)
