@@ -243,6 +243,7 @@ func demoHistory(ctx context.Context, svc *group.Service, g *group.Group, gi int
 	if err != nil {
 		return err
 	}
+	var first *group.Resolution
 	for i, m := range past {
 		if gi == 3 && i == 3 {
 			// One meeting of the year did not take place.
@@ -290,6 +291,14 @@ func demoHistory(ctx context.Context, svc *group.Service, g *group.Group, gi int
 		if err != nil {
 			return err
 		}
+		if i == 0 {
+			first = res
+		}
+		if i == len(past)-1 && i > 0 {
+			if err := demoCorrections(ctx, svc, g, m, first, present, ids); err != nil {
+				return err
+			}
+		}
 		// Most tasks were done; the recent ones are still open.
 		if i < len(past)-2 {
 			ts, _, err := svc.FindTasks(ctx, group.TaskFilter{ResolutionID: res.ID, Paging: store.Paging{PerPage: -1}})
@@ -318,6 +327,45 @@ func demoHistory(ctx context.Context, svc *group.Service, g *group.Group, gi int
 		if _, err := svc.ApproveMinutes(ctx, m.ID, "Mgr. Jana Dvořáková", ""); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// demoCorrections shows the newer features at the latest held meeting: the
+// seniors' group discusses the oldest open suggestion and gives the
+// department a task on it (so the suggestion's page shows its trace), and
+// the steering group amends its first resolution of the year (whose
+// minutes are approved) by a new one.
+func demoCorrections(ctx context.Context, svc *group.Service, g *group.Group, m group.Meeting, first *group.Resolution, present int, ids *IDs) error {
+	switch g.Code {
+	case "PS-SEN":
+		var id int64
+		var code, text string
+		err := svc.DB.QueryRow(ctx, `SELECT id, code, text FROM suggestions WHERE state IN ('new', 'accepted', 'in_progress') ORDER BY received_at, id LIMIT 1`).Scan(&id, &code, &text)
+		if err != nil {
+			return nil // no suggestions loaded
+		}
+		title, _, _ := strings.Cut(text, "\n")
+		if r := []rune(title); len(r) > 90 {
+			title = string(r[:89]) + "…"
+		}
+		item, err := svc.AddItem(ctx, group.AgendaItem{MeetingID: m.ID, Kind: group.ItemSuggestion, RefID: &id, Title: code + " – " + title})
+		if err != nil {
+			return err
+		}
+		day := m.StartsAt.In(time.UTC)
+		_, err = svc.AdoptResolution(ctx, group.ResolutionInput{
+			Resolution: group.Resolution{MeetingID: m.ID, AgendaItemID: &item.ID, Text: g.Name + " doporučuje odboru rozvoje a správy majetku podnět " + code + " prověřit na místě a informovat skupinu na příštím jednání.", VotesFor: present, Outcome: group.Adopted},
+			Task: &group.Task{Title: "Prověřit podnět " + code + " na místě", AssigneeKind: group.AssignDepartment, AssigneeID: ids.Departments["Odbor rozvoje a správy majetku"],
+				DueOn: store.Date{Time: store.NewDate(day.Year(), day.Month(), day.Day()).AddDate(0, 1, 0)}}})
+		return err
+	case "ŘS":
+		if first == nil {
+			return nil
+		}
+		_, err := svc.AdoptResolution(ctx, group.ResolutionInput{Resolution: group.Resolution{MeetingID: m.ID, SupersedesID: &first.ID, SupersedeKind: group.Amend,
+			Text: "Řídící skupina mění usnesení " + first.Number + ": informace o financování projedná také se zástupci obcí mikroregionu.", VotesFor: present, Outcome: group.Adopted}})
+		return err
 	}
 	return nil
 }

@@ -105,18 +105,44 @@ func (a *Suggestions) ByCode(ctx context.Context, code string) (Candidate, error
 // Trace is the way a suggestion went through the groups: each meeting that
 // had it on the agenda, the resolutions adopted on it, their tasks, and at
 // the end the suggestion's present state. Nil when no meeting discussed it.
+//
+// The public tracking page shows the meeting and resolution steps: a
+// meeting links publicly (PublicURL) to its approved minutes or the group's
+// public archive when the group has the public switch; a resolution is a
+// public step only once it is final (the minutes approved) in a public
+// group – otherwise it shows on the desk only.
 func (a *Suggestions) Trace(ctx context.Context, suggestionID int64) ([]suggestion.TraceStep, error) {
 	ds, err := a.G.DiscussedIn(ctx, ItemSuggestion, suggestionID)
 	if err != nil || len(ds) == 0 {
 		return nil, err
 	}
 	l := a.Catalog.For(web.LangFrom(ctx))
-	var resIDs []int64
+	var resIDs, meetingIDs []int64
 	for _, d := range ds {
+		meetingIDs = append(meetingIDs, d.Meeting.ID)
 		for _, r := range d.Resolutions {
 			resIDs = append(resIDs, r.ID)
 		}
 	}
+	type pub struct{ public, approved bool }
+	pubs := map[int64]pub{}
+	rows, err := a.G.DB.Query(ctx, `SELECT t.id, g.public_minutes, (SELECT COUNT(*) FROM minutes_versions v WHERE v.meeting_id = t.id)
+		FROM meetings t JOIN work_groups g ON g.id = t.group_id WHERE t.id IN (`+store.Placeholders(len(meetingIDs))+`)`, int64Args(meetingIDs)...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var p pub
+		var versions int
+		if err := rows.Scan(&id, &p.public, &versions); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.approved = versions > 0
+		pubs[id] = p
+	}
+	rows.Close()
 	tasks := map[int64][]Task{}
 	if len(resIDs) > 0 {
 		ts, _, err := a.G.FindTasks(ctx, TaskFilter{ResolutionIDs: resIDs, Paging: all})
@@ -129,20 +155,37 @@ func (a *Suggestions) Trace(ctx context.Context, suggestionID int64) ([]suggesti
 	}
 	var out []suggestion.TraceStep
 	for _, d := range ds {
-		label := l.T("group.trace.meeting", "Group", d.Meeting.GroupName)
-		if d.Meeting.State != StateHeld {
-			label += " (" + strings.ToLower(l.T("group.state."+d.Meeting.State)) + ")"
+		mt, p := d.Meeting, pubs[d.Meeting.ID]
+		label := l.T("group.trace.meeting", "Group", mt.GroupName)
+		if mt.State != StateHeld {
+			label += " (" + strings.ToLower(l.T("group.state."+mt.State)) + ")"
 		}
-		out = append(out, suggestion.TraceStep{Kind: "meeting", Label: label, URL: "/jednani/" + itoa(d.Meeting.ID), At: d.Meeting.StartsAt})
+		step := suggestion.TraceStep{Kind: suggestion.TraceMeeting, Label: label, URL: "/jednani/" + itoa(mt.ID), At: mt.StartsAt}
+		switch {
+		case p.public && p.approved:
+			step.PublicURL = "/jednani/" + itoa(mt.ID) + "/zapis"
+		case p.public:
+			step.PublicURL = "/skupiny/" + itoa(mt.GroupID) + "/zapisy"
+		}
+		out = append(out, step)
 		for _, r := range d.Resolutions {
 			label := l.T("group.trace.resolution", "Number", r.Number, "Outcome", l.T("group.outcome."+r.Outcome), "Text", suggestion.Shorten(r.Text, 120))
 			if n := annulledBy(r); n != "" {
 				label += " – " + l.T("group.resolution.annulled_by", "Number", n)
 			}
-			out = append(out, suggestion.TraceStep{Kind: "resolution", Label: label, URL: "/usneseni/" + itoa(r.ID), At: r.MeetingAt})
+			step := suggestion.TraceStep{Kind: suggestion.TraceResolution, Label: label, URL: "/usneseni/" + itoa(r.ID), At: r.MeetingAt}
+			switch {
+			case p.public && p.approved:
+				step.PublicURL = "/jednani/" + itoa(mt.ID) + "/zapis"
+			case !p.approved: // not final: the desk only
+				step.Kind, step.Label = "resolution-draft", l.T("group.trace.resolution_draft", "Label", label)
+			default: // a group without the public switch: the desk only
+				step.Kind, step.Label = "resolution-internal", l.T("group.trace.resolution_internal", "Label", label)
+			}
+			out = append(out, step)
 			for _, t := range tasks[r.ID] {
 				label := l.T("group.trace.task", "Title", t.Title, "Assignee", t.Assignee, "Due", l.Date(t.DueOn), "State", l.T("group.task.state."+t.Shown))
-				step := suggestion.TraceStep{Kind: "task", Label: label, URL: "/ukoly/" + itoa(t.ID)}
+				step := suggestion.TraceStep{Kind: suggestion.TraceTask, Label: label, URL: "/ukoly/" + itoa(t.ID)}
 				if !t.DoneOn.IsZero() {
 					step.At = t.DoneOn.Time
 				}

@@ -429,9 +429,20 @@ func TestGroupSuggestionSeam(t *testing.T) {
 	e.db.QueryRow(ctx, `SELECT number FROM resolutions WHERE agenda_item_id = ?`, item).Scan(&number)
 	body = e.do("GET", fmt.Sprintf("/podnety/%d", newest), nil, c).Body.String()
 	for _, want := range []string{"Cesta přes pracovní skupiny", "Projednáváno na jednání skupiny PS Senioři (naplánováno)", fmt.Sprintf(`href="/jednani/%d"`, meeting),
-		"Usnesení " + number + " (přijato)", "Úkol: Prověřit podnět na místě – Odbor sociálních věcí, termín 30.", "Stav podnětu nyní:"} {
+		number + " (přijato): Doporučuje odboru", "Prověřit podnět na místě – Odbor sociálních věcí, termín 30.", "Stav podnětu nyní:"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("suggestion page lacks %q", want)
+		}
+	}
+	// The public tracking page: the meeting (linked to the group's public
+	// archive), not the resolution while the minutes are not approved, no tasks.
+	public := e.do("GET", "/podnet/"+newestCode, nil, nil).Body.String()
+	if !strings.Contains(public, "Projednáváno na jednání skupiny PS Senioři") || !strings.Contains(public, fmt.Sprintf(`href="/skupiny/%d/zapisy"`, g.sen)) {
+		t.Errorf("the tracking page does not show the meeting")
+	}
+	for _, not := range []string{"Doporučuje odboru rozvoje", "Prověřit podnět", fmt.Sprintf(`href="/jednani/%d"`, meeting)} {
+		if strings.Contains(public, not) {
+			t.Errorf("the tracking page shows %q", not)
 		}
 	}
 }
