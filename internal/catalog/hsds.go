@@ -312,6 +312,16 @@ func newPage[T any](items []T, p store.Paging, total int) page {
 		LastPage: p.Page >= pages, Empty: len(items) == 0, Contents: items}
 }
 
+// pageOf is the page p of items held in memory.
+func pageOf[T any](items []T, p store.Paging) page {
+	return newPage(window(items, p), p, len(items))
+}
+
+// window is the part of items that page p shows.
+func window[T any](items []T, p store.Paging) []T {
+	return items[min(p.Offset(), len(items)):min(p.Offset()+p.Limit(), len(items))]
+}
+
 func strp(s string) *string {
 	if s == "" {
 		return nil
@@ -575,16 +585,25 @@ func (h *Handler) HSDSServices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hc, err := h.hsdsCtx(r.Context(), ss)
+	out, err := h.hsdsServices(r.Context(), ss)
 	if err != nil {
 		return err
+	}
+	h.hsdsJSON(w, newPage(out, f.Paging, total))
+	return nil
+}
+
+// hsdsServices is ss in the standard's form, with the names they refer to.
+func (h *Handler) hsdsServices(ctx context.Context, ss []Service) ([]hsdsService, error) {
+	hc, err := h.hsdsCtx(ctx, ss)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]hsdsService, len(ss))
 	for i := range ss {
 		out[i] = toService(&ss[i], hc)
 	}
-	h.hsdsJSON(w, newPage(out, f.Paging, total))
-	return nil
+	return out, nil
 }
 
 func (h *Handler) hsdsID(r *http.Request, kind int) (int64, error) {
@@ -642,8 +661,7 @@ func (h *Handler) HSDSOrganizations(w http.ResponseWriter, r *http.Request) erro
 			all = append(all, toOrganization(&orgs[i]))
 		}
 	}
-	from, to := min(p.Offset(), len(all)), min(p.Offset()+p.Limit(), len(all))
-	h.hsdsJSON(w, newPage(all[from:to], p, len(all)))
+	h.hsdsJSON(w, pageOf(all, p))
 	return nil
 }
 
@@ -664,14 +682,9 @@ func (h *Handler) HSDSOrganization(w http.ResponseWriter, r *http.Request) error
 	if len(ss) == 0 {
 		return apperr.NotFoundErr("organisation")
 	}
-	hc, err := h.hsdsCtx(r.Context(), ss)
-	if err != nil {
-		return err
-	}
 	out := toOrganization(o)
-	out.Services = []hsdsService{}
-	for i := range ss {
-		out.Services = append(out.Services, toService(&ss[i], hc))
+	if out.Services, err = h.hsdsServices(r.Context(), ss); err != nil {
+		return err
 	}
 	h.hsdsJSON(w, out)
 	return nil
@@ -695,7 +708,7 @@ func (h *Handler) HSDSServiceAtLocations(w http.ResponseWriter, r *http.Request)
 			return err
 		}
 		total = len(places)
-		for _, p := range places[min(f.Offset(), total):min(f.Offset()+f.Limit(), total)] {
+		for _, p := range window(places, f.Paging) {
 			pairs = append(pairs, pair{p.locationID, p.serviceID})
 			sids = append(sids, p.serviceID)
 		}
@@ -799,7 +812,6 @@ func (h *Handler) HSDSTaxonomyTerms(w http.ResponseWriter, r *http.Request) erro
 			out = append(out, t)
 		}
 	}
-	from, to := min(p.Offset(), len(out)), min(p.Offset()+p.Limit(), len(out))
-	h.hsdsJSON(w, newPage(out[from:to], p, len(out)))
+	h.hsdsJSON(w, pageOf(out, p))
 	return nil
 }

@@ -486,7 +486,7 @@ func findNear(ctx context.Context, q store.Q, f Filter) ([]Service, int, error) 
 	slices.SortStableFunc(nearest, func(a, b place) int { return cmp.Compare(a.km, b.km) })
 	total := len(nearest)
 	if f.PerPage >= 0 {
-		nearest = nearest[min(f.Offset(), total):min(f.Offset()+f.Limit(), total)]
+		nearest = window(nearest, f.Paging)
 	}
 	ids := make([]int64, len(nearest))
 	for i, p := range nearest {
