@@ -152,6 +152,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if cfg.BaseURL == "" {
+		// Links in e-mails need an absolute address; without KPSS_BASE_URL
+		// the listen address is the best guess (right for a local demo).
+		cfg.BaseURL = defaultBaseURL(cfg.Addr)
+		log.Warn("KPSS_BASE_URL is not set; links in e-mails use the listen address", "base_url", cfg.BaseURL)
+	}
 	db, err := openDB(ctx, cfg.DB)
 	if err != nil {
 		return err
@@ -306,4 +312,17 @@ func runJob(ctx context.Context, log *slog.Logger, j server.Job) {
 		case <-t.C:
 		}
 	}
+}
+
+// defaultBaseURL turns a listen address into a URL: ":8080" and
+// "0.0.0.0:8080" become http://localhost:8080.
+func defaultBaseURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

@@ -85,3 +85,16 @@ func mustEnv(t *testing.T) string {
 }
 
 var getenv = os.Getenv
+
+func TestDefaultBaseURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		"127.0.0.1:8080": "http://127.0.0.1:8080",
+		":8080":          "http://localhost:8080",
+		"0.0.0.0:80":     "http://localhost:80",
+		"[::]:8443":      "http://localhost:8443",
+	} {
+		if got := defaultBaseURL(addr); got != want {
+			t.Errorf("defaultBaseURL(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
