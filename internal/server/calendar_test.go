@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -258,7 +259,8 @@ func TestCalendarFeeds(t *testing.T) {
 // The groups module's meetings (calendar.EventSource, wired by mod_calendar)
 // show in the list view with their category, place and link, and in the
 // iCalendar feeds – all and their category, not another – with a stable UID,
-// the place as LOCATION and an absolute link.
+// the place as LOCATION and an absolute link; the list shows their
+// description (accessibility of the place, registrations).
 func TestCalendarShowsGroupMeetings(t *testing.T) {
 	e := newTestEnv(t, "sqlite")
 	g := e.groupIDs()
@@ -306,6 +308,12 @@ func TestCalendarShowsGroupMeetings(t *testing.T) {
 	}
 	if got := ev.GetProperty(ics.ComponentPropertyDtStart); got.ICalParameters["TZID"][0] != "Europe/Prague" || got.Value != at.In(calendar.Prague).Format("20060102T150405") {
 		t.Errorf("DTSTART = %v %q, want %s in Prague time", got.ICalParameters, got.Value, at.In(calendar.Prague))
+	}
+	// What the groups module says of the meeting (the place's accessibility,
+	// registrations) is in the list too: an external event has no page here.
+	desc := strings.TrimSpace(strings.Split(ev.GetProperty(ics.ComponentPropertyDescription).Value, "\n")[0])
+	if desc == "" || !strings.Contains(item, html.EscapeString(desc)) {
+		t.Errorf("list item lacks the description's first line %q:\n%s", desc, item)
 	}
 	if find("/kalendar/setkani.ics") == nil {
 		t.Errorf("the meeting is not in its category's feed")
