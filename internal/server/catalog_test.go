@@ -313,6 +313,16 @@ func TestCatalogSearchByDistance(t *testing.T) {
 			if f := fc.Features[0]; f.Properties.Title != "Pečovatelská služba Napajedla" || f.Geometry.Coordinates != [2]float64{17.5119, 49.1716} || !strings.HasPrefix(f.Properties.URL, "/katalog/sluzby/") {
 				t.Errorf("first feature: %+v", f)
 			}
+			// The provider's page maps the places of all its services, each linked.
+			charita := e.id(`SELECT id FROM organisations WHERE name = ?`, "Charita sv. Anežky Otrokovice")
+			prov := e.do("GET", fmt.Sprintf("/katalog/poskytovatele/%d", charita), nil, nil).Body.String()
+			pm := regexp.MustCompile(`(?s)<script type="application/json" id="provider-map">(.*?)</script>`).FindStringSubmatch(prov)
+			var places int
+			e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM catalog_locations l JOIN catalog_services s ON s.id = l.service_id
+				WHERE s.organisation_id = ? AND s.status = 'active' AND l.latitude IS NOT NULL`, charita).Scan(&places)
+			if pm == nil || strings.Count(pm[1], `"type":"Feature"`) != places || places == 0 || strings.Count(pm[1], `"url":"/katalog/sluzby/`) != places {
+				t.Errorf("provider map: want %d places, got %v", places, pm)
+			}
 			// Within 1 km the Otrokovice service is gone.
 			if body := e.do("GET", fmt.Sprintf("/katalog?q=pecovat&obec=%d&km=1", napajedla), nil, nil).Body.String(); strings.Contains(body, "Pečovatelská služba Otrokovice") {
 				t.Error("km=1 still lists Otrokovice")
