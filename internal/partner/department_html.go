@@ -126,24 +126,8 @@ func (h *Handler) SaveDepartment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := Department{Name: f.Get("name"), Email: f.Get("email"), HeadPersonID: f.Int64Ptr("head_person_id")}
-	var saved *Department
-	if r.PathValue("id") == "" {
-		saved, err = h.Svc.CreateDepartment(r.Context(), d)
-	} else {
-		id, perr := web.PathID(r)
-		if perr != nil {
-			return perr
-		}
-		saved, err = h.Svc.UpdateDepartment(r.Context(), id, d)
-	}
-	if err != nil {
-		if f.SetError(h.R.Localizer(r), err, departmentFields...) {
-			return h.renderDepartmentForm(w, r, f, http.StatusUnprocessableEntity)
-		}
-		return err
-	}
-	web.Redirect(w, r, "/partneri/odbory/"+strconv.FormatInt(saved.ID, 10), "flash.saved")
-	return nil
+	return saveForm(h, w, r, f, d, nil, formSave[Department]{base: "/partneri/odbory/", fields: departmentFields,
+		create: h.Svc.CreateDepartment, update: h.Svc.UpdateDepartment, rerender: h.renderDepartmentForm})
 }
 
 // ArchiveDepartment archives ("archivovat") or restores ("obnovit") a department.

@@ -266,6 +266,57 @@ var webAll = store.Paging{PerPage: -1}
 
 // archive handles POST …/{id}/archivovat and …/{id}/obnovit for any registry
 // entity, then shows the entry again with a flash.
+// formSave says how a registry form saves its record: where the record's
+// page is, the form's fields, the service calls and the form to show again.
+type formSave[T any] struct {
+	base     string // the record's page without the id, "/partneri/obce/"
+	fields   []string
+	create   func(ctx context.Context, v T) (*T, error)
+	update   func(ctx context.Context, id int64, v T) (*T, error)
+	rerender func(w http.ResponseWriter, r *http.Request, f *web.Form, status int) error
+}
+
+// saveForm ends every registry form the same way: a new record (no {id} in
+// the path) is created, an existing one updated; problems found while
+// reading the form (a population that is not a number) are shown together
+// with the record's own validation errors; a refused save shows the form
+// again with 422 and everything typed kept; a saved record's page follows.
+func saveForm[T any, P interface {
+	*T
+	record
+}](h *Handler, w http.ResponseWriter, r *http.Request, f *web.Form, v T, parsed apperr.Fields, s formSave[T]) error {
+	var saved *T
+	var err error
+	switch {
+	case len(parsed) > 0:
+		// Show every problem at once, not only the number.
+		if verr := P(&v).Validate(); verr != nil {
+			ve, _ := apperr.As(verr)
+			for k, m := range ve.Fields {
+				parsed[k] = m
+			}
+		}
+		err = parsed.Err()
+	case r.PathValue("id") == "":
+		saved, err = s.create(r.Context(), v)
+	default:
+		id, perr := web.PathID(r)
+		if perr != nil {
+			return perr
+		}
+		saved, err = s.update(r.Context(), id, v)
+	}
+	if err != nil {
+		if f.SetError(h.R.Localizer(r), err, s.fields...) {
+			return s.rerender(w, r, f, http.StatusUnprocessableEntity)
+		}
+		return err
+	}
+	id, _, _, _ := P(saved).meta()
+	web.Redirect(w, r, s.base+strconv.FormatInt(*id, 10), "flash.saved")
+	return nil
+}
+
 func archive(w http.ResponseWriter, r *http.Request, base string, set func(ctx context.Context, id int64, archive bool) error) error {
 	id, err := web.PathID(r)
 	if err != nil {

@@ -105,33 +105,8 @@ func (h *Handler) SaveMunicipality(w http.ResponseWriter, r *http.Request) error
 			m.Lat, m.Lng = &lat, &lng
 		}
 	}
-	var saved *Municipality
-	if err = fields.Err(); err == nil {
-		if r.PathValue("id") == "" {
-			saved, err = h.Svc.CreateMunicipality(r.Context(), m)
-		} else {
-			id, perr := web.PathID(r)
-			if perr != nil {
-				return perr
-			}
-			saved, err = h.Svc.UpdateMunicipality(r.Context(), id, m)
-		}
-	} else if verr := m.Validate(); verr != nil {
-		// Show every problem at once, not only the number.
-		ve, _ := apperr.As(verr)
-		for k, v := range ve.Fields {
-			fields[k] = v
-		}
-		err = fields.Err()
-	}
-	if err != nil {
-		if f.SetError(h.R.Localizer(r), err, municipalityFields...) {
-			return h.renderMunicipalityForm(w, r, f, http.StatusUnprocessableEntity)
-		}
-		return err
-	}
-	web.Redirect(w, r, "/partneri/obce/"+strconv.FormatInt(saved.ID, 10), "flash.saved")
-	return nil
+	return saveForm(h, w, r, f, m, fields, formSave[Municipality]{base: "/partneri/obce/", fields: municipalityFields,
+		create: h.Svc.CreateMunicipality, update: h.Svc.UpdateMunicipality, rerender: h.renderMunicipalityForm})
 }
 
 // ArchiveMunicipality archives ("archivovat") or restores ("obnovit") a municipality.

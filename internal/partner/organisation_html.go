@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"kpss/internal/auth"
 	"kpss/internal/web"
@@ -128,32 +127,19 @@ func (h *Handler) SaveOrganisation(w http.ResponseWriter, r *http.Request) error
 	o := Organisation{Name: f.Get("name"), ICO: f.Get("ico"), Kind: f.Get("kind"), Address: f.Get("address"), Web: f.Get("web"),
 		Email: f.Get("email"), Phone: f.Get("phone"), Description: f.Values.Get("description"), Partner: f.Bool("partner"),
 		MunicipalityIDs: f.Int64s("municipality_ids"), TargetGroupIDs: f.Int64s("target_group_ids")}
-	ctx := r.Context()
-	var saved *Organisation
-	if r.PathValue("id") == "" {
-		saved, err = h.Svc.CreateOrganisation(ctx, o)
-	} else {
-		id, perr := web.PathID(r)
-		if perr != nil {
-			return perr
-		}
+	// A provider representative keeps the partner flag the coordinator set.
+	update := func(ctx context.Context, id int64, o Organisation) (*Organisation, error) {
 		if !auth.UserFrom(ctx).IsStaff() {
-			cur, ferr := h.Svc.FindOrganisationByID(ctx, id)
-			if ferr != nil {
-				return ferr
+			cur, err := h.Svc.FindOrganisationByID(ctx, id)
+			if err != nil {
+				return nil, err
 			}
 			o.Partner = cur.Partner
 		}
-		saved, err = h.Svc.UpdateOrganisation(ctx, id, o)
+		return h.Svc.UpdateOrganisation(ctx, id, o)
 	}
-	if err != nil {
-		if f.SetError(h.R.Localizer(r), err, organisationFields...) {
-			return h.renderOrganisationForm(w, r, f, http.StatusUnprocessableEntity)
-		}
-		return err
-	}
-	web.Redirect(w, r, "/partneri/organizace/"+strconv.FormatInt(saved.ID, 10), "flash.saved")
-	return nil
+	return saveForm(h, w, r, f, o, nil, formSave[Organisation]{base: "/partneri/organizace/", fields: organisationFields,
+		create: h.Svc.CreateOrganisation, update: update, rerender: h.renderOrganisationForm})
 }
 
 // ArchiveOrganisation archives or restores an organisation.

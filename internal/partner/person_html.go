@@ -145,24 +145,8 @@ func (h *Handler) SavePerson(w http.ResponseWriter, r *http.Request) error {
 	}
 	per := Person{Name: f.Get("name"), Position: f.Get("position"), OrganisationID: f.Int64Ptr("organisation_id"), Email: f.Get("email"),
 		Phone: f.Get("phone"), Consent: f.Bool("consent"), ConsentNote: f.Values.Get("consent_note")}
-	var saved *Person
-	if r.PathValue("id") == "" {
-		saved, err = h.Svc.CreatePerson(r.Context(), per)
-	} else {
-		id, perr := web.PathID(r)
-		if perr != nil {
-			return perr
-		}
-		saved, err = h.Svc.UpdatePerson(r.Context(), id, per)
-	}
-	if err != nil {
-		if f.SetError(h.R.Localizer(r), err, personFields...) {
-			return h.renderPersonForm(w, r, f, http.StatusUnprocessableEntity)
-		}
-		return err
-	}
-	web.Redirect(w, r, "/partneri/osoby/"+strconv.FormatInt(saved.ID, 10), "flash.saved")
-	return nil
+	return saveForm(h, w, r, f, per, nil, formSave[Person]{base: "/partneri/osoby/", fields: personFields,
+		create: h.Svc.CreatePerson, update: h.Svc.UpdatePerson, rerender: h.renderPersonForm})
 }
 
 // ArchivePerson archives ("archivovat") or restores ("obnovit") a person.

@@ -101,33 +101,8 @@ func (h *Handler) SaveTargetGroup(w http.ResponseWriter, r *http.Request) error 
 			g.SortOrder = int(*n)
 		}
 	}
-	var saved *TargetGroup
-	if err = fields.Err(); err == nil {
-		if r.PathValue("id") == "" {
-			saved, err = h.Svc.CreateTargetGroup(r.Context(), g)
-		} else {
-			id, perr := web.PathID(r)
-			if perr != nil {
-				return perr
-			}
-			saved, err = h.Svc.UpdateTargetGroup(r.Context(), id, g)
-		}
-	} else if verr := g.Validate(); verr != nil {
-		// Show every problem at once, not only the number.
-		ve, _ := apperr.As(verr)
-		for k, v := range ve.Fields {
-			fields[k] = v
-		}
-		err = fields.Err()
-	}
-	if err != nil {
-		if f.SetError(h.R.Localizer(r), err, targetGroupFields...) {
-			return h.renderTargetGroupForm(w, r, f, http.StatusUnprocessableEntity)
-		}
-		return err
-	}
-	web.Redirect(w, r, "/partneri/cilove-skupiny/"+strconv.FormatInt(saved.ID, 10), "flash.saved")
-	return nil
+	return saveForm(h, w, r, f, g, fields, formSave[TargetGroup]{base: "/partneri/cilove-skupiny/", fields: targetGroupFields,
+		create: h.Svc.CreateTargetGroup, update: h.Svc.UpdateTargetGroup, rerender: h.renderTargetGroupForm})
 }
 
 // ArchiveTargetGroup archives ("archivovat") or restores ("obnovit") a target group.
