@@ -438,6 +438,24 @@ func (b *Browser) ClickAndWait(t testing.TB, selector string) {
 	}
 }
 
+// WaitFor waits up to 10 s until the JavaScript expression js is true (a map
+// drawn, a field filled by a script), and fails the test otherwise.
+func (b *Browser) WaitFor(t testing.TB, js string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var ok bool
+		b.Run(t, chromedp.Evaluate(js, &ok))
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("browsertest: waited 10 s for %s (page %s)", js, b.currentURL())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // Screenshot saves a full-page PNG of the tab at path (directories are
 // created), for a human to look at; tests don't compare screenshots.
 func (b *Browser) Screenshot(t testing.TB, path string) {

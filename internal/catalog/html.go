@@ -146,8 +146,8 @@ func pointFrom(lat, lng string) (float64, float64, bool) {
 	if lat == "" || lng == "" {
 		return 0, 0, false
 	}
-	la, err1 := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(lat), ",", "."), 64)
-	ln, err2 := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(lng), ",", "."), 64)
+	la, err1 := geo.ParseCoord(lat)
+	ln, err2 := geo.ParseCoord(lng)
 	if err1 != nil || err2 != nil || !geo.Valid(la, ln) {
 		return 0, 0, false
 	}

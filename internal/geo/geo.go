@@ -72,19 +72,22 @@ func ParsePoint(s string) (lat, lng float64, err error) {
 	if len(parts) != 2 {
 		return 0, 0, fmt.Errorf("geo: %q is not a point", s)
 	}
-	num := func(p string) (float64, error) {
-		return strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(p), ",", "."), 64)
-	}
-	if lat, err = num(parts[0]); err != nil {
+	if lat, err = ParseCoord(parts[0]); err != nil {
 		return 0, 0, fmt.Errorf("geo: %q is not a point", s)
 	}
-	if lng, err = num(parts[1]); err != nil {
+	if lng, err = ParseCoord(parts[1]); err != nil {
 		return 0, 0, fmt.Errorf("geo: %q is not a point", s)
 	}
 	if !Valid(lat, lng) {
 		return 0, 0, fmt.Errorf("geo: %q is outside the Earth's coordinates", s)
 	}
 	return lat, lng, nil
+}
+
+// ParseCoord reads one coordinate in degrees, with a decimal point or a
+// decimal comma ("49.2098", " 49,2098 ").
+func ParseCoord(s string) (float64, error) {
+	return strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
 }
 
 func rad(d float64) float64 { return d * math.Pi / 180 }

@@ -60,7 +60,7 @@ func TestVisitorFindsCareServiceInNapajedla(t *testing.T) {
 	screenshot(t, b, "catalog-detail")
 
 	// The detail's map shows its place.
-	waitFor(t, b, `document.querySelectorAll('.map.map-on .leaflet-marker-icon').length === 1`)
+	b.WaitFor(t, `document.querySelectorAll('.map.map-on .leaflet-marker-icon').length === 1`)
 
 	b.ClickAndWait(t, `.lead a[href^="/katalog/poskytovatele/"]`)
 	if got := b.Text(t, "h1"); got != "Charita sv. Anežky Otrokovice" {
@@ -91,7 +91,7 @@ func TestVisitorSearchesFromWhereSheIs(t *testing.T) {
 	}))
 	b.Navigate(t, ts.URL+"/katalog")
 	b.Fill(t, "#q", "pecovat")
-	waitFor(t, b, `!document.getElementById('catalog-here').hidden`)
+	b.WaitFor(t, `!document.getElementById('catalog-here').hidden`)
 	b.ClickAndWait(t, `#catalog-here`)
 	if got := b.Text(t, "#results-title + p"); !strings.Contains(got, "Seřazeno podle vzdálenosti od vašeho místa (do 10 km).") {
 		t.Fatalf("note = %q", got)
@@ -106,7 +106,7 @@ func TestVisitorSearchesFromWhereSheIs(t *testing.T) {
 	if lat != "49.209" {
 		t.Errorf("the position kept in the form: %q, want rounded 49.209", lat)
 	}
-	waitFor(t, b, `document.querySelectorAll('.map.map-on .leaflet-marker-icon').length === 2`)
+	b.WaitFor(t, `document.querySelectorAll('.map.map-on .leaflet-marker-icon').length === 2`)
 	b.Axe(t)
 	screenshot(t, b, "catalog-near")
 	b.ClickAndWait(t, `a[href="/katalog?q=pecovat"]`)

@@ -159,7 +159,7 @@ func TestPlanNetworkMapInTheBrowser(t *testing.T) {
 
 	planSignIn(t, b, ts.URL, "ridici")
 	b.Navigate(t, ts.URL+"/monitoring/prehled")
-	waitFor(t, b, `document.querySelectorAll('.map.map-on[data-map="network-map"] .leaflet-marker-icon').length === 3`)
+	b.WaitFor(t, `document.querySelectorAll('.map.map-on[data-map="network-map"] .leaflet-marker-icon').length === 3`)
 	var markers []string
 	b.Run(t, chromedp.Evaluate(`[...document.querySelectorAll('[data-map="network-map"] .leaflet-marker-icon')].map(m => m.getAttribute('alt')).sort()`, &markers))
 	if strings.Join(markers, "|") != "Napajedla|Otrokovice|Tlumačov" {
@@ -173,7 +173,7 @@ func TestPlanNetworkMapInTheBrowser(t *testing.T) {
 	b.Run(t, chromedp.Evaluate(`document.querySelector('[data-map="network-map"] .leaflet-marker-icon[alt="Napajedla"]').scrollIntoView({block: 'center'})`, nil))
 	b.Run(t, chromedp.Focus(`[data-map="network-map"] .leaflet-marker-icon[alt="Napajedla"]`, chromedp.ByQuery))
 	b.Run(t, chromedp.KeyEvent("\r"))
-	waitFor(t, b, `document.querySelector('.leaflet-popup .map-popup') !== null`)
+	b.WaitFor(t, `document.querySelector('.leaflet-popup .map-popup') !== null`)
 	bubble := b.Text(t, ".leaflet-popup .map-popup")
 	if !strings.Contains(bubble, "Napajedla") || !strings.Contains(bubble, "3 služby: Domov pro seniory Napajedla, Nízkoprahový klub Kamarád, Osobní asistence CZP") {
 		t.Fatalf("bubble = %q", bubble)
@@ -182,6 +182,6 @@ func TestPlanNetworkMapInTheBrowser(t *testing.T) {
 	screenshot(t, b, "plan-network-map")
 	// Its link leads to the rows of the place.
 	b.Click(t, ".leaflet-popup .map-popup a")
-	waitFor(t, b, `location.hash.startsWith('#sit-obec-') && document.querySelector(location.hash).textContent.includes('Domov pro seniory Napajedla')`)
+	b.WaitFor(t, `location.hash.startsWith('#sit-obec-') && document.querySelector(location.hash).textContent.includes('Domov pro seniory Napajedla')`)
 	b.NoConsoleErrors(t)
 }

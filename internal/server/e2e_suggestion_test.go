@@ -164,14 +164,14 @@ func TestSuggestionMapsInTheBrowser(t *testing.T) {
 	defer ts.Close()
 
 	b.Navigate(t, ts.URL+"/podnet")
-	waitFor(t, b, `document.querySelector('.map-picker.map-on') !== null`)
+	b.WaitFor(t, `document.querySelector('.map-picker.map-on') !== null`)
 	b.Fill(t, "#f-text", "Na rohu u hřiště chybí osvětlení, večer tam chodí děti.")
 	b.Fill(t, "#f-category-id", fmt.Sprint(e.categoryID("bezpecnost")))
 	b.Fill(t, "#f-municipality-id", fmt.Sprint(e.ids.otrokovice))
 	var box []float64
 	b.Run(t, chromedp.Evaluate(`(() => { const m = document.querySelector('.map-picker'); m.scrollIntoView({block: 'center'}); const r = m.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`, &box))
 	b.Run(t, chromedp.MouseClickXY(box[0]+box[2]/2, box[1]+box[3]/2))
-	waitFor(t, b, `document.querySelector('#f-lat').value !== '' && document.querySelector('#f-lng').value !== ''`)
+	b.WaitFor(t, `document.querySelector('#f-lat').value !== '' && document.querySelector('#f-lng').value !== ''`)
 	b.Axe(t)
 	screenshot(t, b, "suggestion-map-picker")
 	b.ClickAndWait(t, `form[action="/podnet"] button[type=submit]`)
@@ -183,7 +183,7 @@ func TestSuggestionMapsInTheBrowser(t *testing.T) {
 	}
 
 	b.Navigate(t, ts.URL+"/podnety/verejne")
-	waitFor(t, b, `document.querySelectorAll('.map.map-on .leaflet-marker-icon').length >= 1`)
+	b.WaitFor(t, `document.querySelectorAll('.map.map-on .leaflet-marker-icon').length >= 1`)
 	if !strings.Contains(b.Text(t, "main"), code) {
 		t.Fatalf("the public list does not show %s", code)
 	}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -79,13 +78,4 @@ func (s *Server) regionCenter() func() string {
 		}
 		return center
 	}
-}
-
-// vendorHandler serves a front-end package's files, cached for a day.
-func vendorHandler(dir string) http.Handler {
-	fs := http.FileServerFS(os.DirFS(dir))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		fs.ServeHTTP(w, r)
-	})
 }

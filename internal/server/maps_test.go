@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -145,7 +144,7 @@ func TestMapsInTheBrowser(t *testing.T) {
 
 	b.Navigate(t, ts.URL+"/partneri/obce")
 	var markers []string
-	waitFor(t, b, `document.querySelectorAll('.map.map-on .leaflet-marker-icon').length >= 9`)
+	b.WaitFor(t, `document.querySelectorAll('.map.map-on .leaflet-marker-icon').length >= 9`)
 	b.Run(t, chromedp.Evaluate(`[...document.querySelectorAll('.leaflet-marker-icon')].map(m => m.getAttribute('alt'))`, &markers))
 	if !strings.Contains(strings.Join(markers, "|"), "Napajedla") {
 		t.Fatalf("markers = %v", markers)
@@ -154,7 +153,7 @@ func TestMapsInTheBrowser(t *testing.T) {
 	screenshot(t, b, "map-municipalities")
 
 	b.Navigate(t, ts.URL+"/partneri/obce/"+strconv.FormatInt(e.ids.otrokovice, 10)+"/upravit")
-	waitFor(t, b, `document.querySelector('.map-picker.map-on .leaflet-marker-icon') !== null`)
+	b.WaitFor(t, `document.querySelector('.map-picker.map-on .leaflet-marker-icon') !== null`)
 	var before, after string
 	b.Run(t, chromedp.Value("#f-location", &before, chromedp.ByQuery))
 	if before != "49.2098, 17.5306" {
@@ -164,7 +163,7 @@ func TestMapsInTheBrowser(t *testing.T) {
 	var box []float64
 	b.Run(t, chromedp.Evaluate(`(() => { const m = document.querySelector('.map-picker'); m.scrollIntoView({block: 'center'}); const r = m.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`, &box))
 	b.Run(t, chromedp.MouseClickXY(box[0]+box[2]/4, box[1]+box[3]/2))
-	waitFor(t, b, `document.querySelector('#f-location').value !== '49.2098, 17.5306'`)
+	b.WaitFor(t, `document.querySelector('#f-location').value !== '49.2098, 17.5306'`)
 	b.Run(t, chromedp.Value("#f-location", &after, chromedp.ByQuery))
 	lat, lng, err := geo.ParsePoint(after)
 	if err != nil || lng >= 17.5306 || lat < 49.19 || lat > 49.23 {
@@ -180,20 +179,4 @@ func TestMapsInTheBrowser(t *testing.T) {
 		t.Fatal("saving the picked centre showed no confirmation")
 	}
 	b.NoConsoleErrors(t)
-}
-
-func waitFor(t *testing.T, b *browsertest.Browser, js string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		var ok bool
-		b.Run(t, chromedp.Evaluate(js, &ok))
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waited 10 s for %s", js)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }

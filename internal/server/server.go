@@ -6,9 +6,12 @@ package server
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -168,7 +171,7 @@ func (s *Server) mount() error {
 	}
 	mux.Handle("/static/", http.StripPrefix("/static/", staticHandler()))
 	if s.leaflet != "" {
-		mux.Handle("/static/vendor/leaflet/", http.StripPrefix("/static/vendor/leaflet/", vendorHandler(s.leaflet)))
+		mux.Handle("/static/vendor/leaflet/", http.StripPrefix("/static/vendor/leaflet/", filesHandler(os.DirFS(s.leaflet), 24*time.Hour)))
 	}
 	// Anything else is a 404 page (not the mux's plain-text one).
 	mux.Handle("/", s.guard(Route{Pattern: "/", Policy: &auth.Public, Handler: func(w http.ResponseWriter, r *http.Request) error {
@@ -184,11 +187,15 @@ func (s *Server) mount() error {
 	return nil
 }
 
-func staticHandler() http.Handler {
-	fs := http.FileServerFS(web.Static())
+func staticHandler() http.Handler { return filesHandler(web.Static(), time.Hour) }
+
+// filesHandler serves the files of fsys, cached by browsers for maxAge.
+func filesHandler(fsys fs.FS, maxAge time.Duration) http.Handler {
+	h := http.FileServerFS(fsys)
+	cache := "public, max-age=" + strconv.Itoa(int(maxAge.Seconds()))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		fs.ServeHTTP(w, r)
+		w.Header().Set("Cache-Control", cache)
+		h.ServeHTTP(w, r)
 	})
 }
 

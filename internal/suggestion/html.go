@@ -247,7 +247,7 @@ func floatPtr(s string) *float64 {
 	if s == "" {
 		return nil
 	}
-	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+	v, err := geo.ParseCoord(s)
 	if err != nil {
 		return nil
 	}
