@@ -427,9 +427,12 @@ func (t TraceStep) PublicStep() bool { return t.Kind == TraceMeeting || t.Kind =
 
 // KindKey is the catalog key naming the step's kind, "" for other kinds.
 func (t TraceStep) KindKey() string {
-	switch t.Kind {
+	// A kind may carry a variant after a dash ("resolution-draft"); the
+	// badge names the kind.
+	kind, _, _ := strings.Cut(t.Kind, "-")
+	switch kind {
 	case TraceMeeting, TraceResolution, TraceTask, TraceDone:
-		return "suggestion.trace.kind." + t.Kind
+		return "suggestion.trace.kind." + kind
 	}
 	return ""
 }
