@@ -183,7 +183,7 @@ func (s *Server) mount() error {
 		r = r.WithContext(web.WithLang(r.Context(), s.lang(r)))
 		s.rd.Error(w, r, apperr.New(apperr.Forbidden, "err.csrf"))
 	}))
-	s.handler = s.recoverer(securityHeaders(s.rd.Map.TileOrigin(), cop.Handler(mux)))
+	s.handler = s.recoverer(securityHeaders(s.rd.Map.TileOrigin(), cors(cop.Handler(mux))))
 	return nil
 }
 
