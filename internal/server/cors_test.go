@@ -20,7 +20,7 @@ func TestCORS(t *testing.T) {
 		e.srv.ServeHTTP(rec, r)
 		return rec
 	}
-	for _, path := range []string{"/hsds/", "/hsds/services", "/hsds/taxonomies", "/open311/v2/services.json",
+	for _, path := range []string{"/hsds/", "/hsds/services", "/hsds/taxonomies", "/open311/v2/services.json", "/open311/v2/discovery.xml", "/open311/v2/discovery.json",
 		"/oparl/v1", "/kalendar.ics", "/jednani/kalendar.ics", "/aktuality/rss.xml", "/aktuality/atom.xml", "/podnety/verejne.geojson"} {
 		rec := req("GET", path)
 		if rec.Code != 200 || rec.Header().Get("Access-Control-Allow-Origin") != "*" {

@@ -380,7 +380,7 @@ func TestOpen311(t *testing.T) {
 		t.Fatalf("requests by id: %v", reqs)
 	}
 	for _, f := range []string{"service_request_id", "status", "status_notes", "service_name", "service_code", "description", "agency_responsible",
-		"service_notice", "requested_datetime", "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url"} {
+		"service_notice", "requested_datetime", "updated_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url"} {
 		if _, ok := reqs[0][f]; !ok {
 			t.Errorf("request lacks %s", f)
 		}

@@ -60,7 +60,9 @@ type O311Definition struct {
 	Attributes  []O311Attribute `json:"attributes" xml:"attributes>attribute"`
 }
 
-// O311Request is a service request of requests.json|xml.
+// O311Request is a service request of requests.json|xml. A datetime that
+// is not known (expected_datetime of a closed request) is left out, never
+// an empty string; lat and long are there whenever a place is known.
 type O311Request struct {
 	XMLName           xml.Name `json:"-" xml:"request"`
 	ServiceRequestID  string   `json:"service_request_id" xml:"service_request_id"`
@@ -73,13 +75,31 @@ type O311Request struct {
 	ServiceNotice     string   `json:"service_notice" xml:"service_notice"`
 	RequestedDatetime string   `json:"requested_datetime" xml:"requested_datetime"`
 	UpdatedDatetime   string   `json:"updated_datetime" xml:"updated_datetime"`
-	ExpectedDatetime  string   `json:"expected_datetime" xml:"expected_datetime"`
+	ExpectedDatetime  string   `json:"expected_datetime,omitempty" xml:"expected_datetime,omitempty"`
 	Address           string   `json:"address" xml:"address"`
 	AddressID         string   `json:"address_id" xml:"address_id"`
 	Zipcode           string   `json:"zipcode" xml:"zipcode"`
-	Lat               *float64 `json:"lat" xml:"lat,omitempty"`
-	Long              *float64 `json:"long" xml:"long,omitempty"`
+	Lat               *float64 `json:"lat,omitempty" xml:"lat,omitempty"`
+	Long              *float64 `json:"long,omitempty" xml:"long,omitempty"`
 	MediaURL          string   `json:"media_url" xml:"media_url"`
+}
+
+// O311Discovery is discovery.json|xml.
+type O311Discovery struct {
+	XMLName    xml.Name       `json:"-" xml:"discovery"`
+	Changeset  string         `json:"changeset" xml:"changeset"`
+	Contact    string         `json:"contact" xml:"contact"`
+	KeyService string         `json:"key_service" xml:"key_service"`
+	Endpoints  []O311Endpoint `json:"endpoints" xml:"endpoints>endpoint"`
+}
+
+// O311Endpoint is an endpoint of the discovery.
+type O311Endpoint struct {
+	Specification string   `json:"specification" xml:"specification"`
+	URL           string   `json:"url" xml:"url"`
+	Changeset     string   `json:"changeset" xml:"changeset"`
+	Type          string   `json:"type" xml:"type"`
+	Formats       []string `json:"formats" xml:"formats>format"`
 }
 
 // O311Created is the answer to POST requests.
@@ -119,7 +139,6 @@ func o311Format(file string) (string, string, bool) {
 
 // o311Write answers v as JSON, or as XML wrapped in root.
 func o311Write(w http.ResponseWriter, status int, format, root string, v any) {
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	if format == "xml" {
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 		w.WriteHeader(status)
@@ -185,20 +204,24 @@ func (h *Handler) o311Discovery(w http.ResponseWriter, r *http.Request, format s
 		}
 		base = scheme + "://" + r.Host
 	}
-	d := map[string]any{
-		"changeset":   "2026-01-01T00:00:00Z",
-		"contact":     "Koordinátor KPSS, " + base + "/podnet",
-		"key_service": "API klíč vydá koordinátor KPSS (kpss token create).",
-		"endpoints": []map[string]any{{
-			"specification": "http://wiki.open311.org/GeoReport_v2",
-			"url":           base + "/open311/v2",
-			"changeset":     "2026-01-01T00:00:00Z",
-			"type":          "production",
-			"formats":       []string{"text/xml", "application/json"},
+	d := O311Discovery{
+		Changeset:  "2026-01-01T00:00:00Z",
+		Contact:    "Koordinátor KPSS, " + base + "/podnet",
+		KeyService: "API klíč vydá koordinátor KPSS (kpss token create).",
+		Endpoints: []O311Endpoint{{
+			Specification: "http://wiki.open311.org/GeoReport_v2",
+			URL:           base + "/open311/v2",
+			Changeset:     "2026-01-01T00:00:00Z",
+			Type:          "production",
+			Formats:       []string{"text/xml", "application/json"},
 		}},
 	}
 	if format == "xml" {
-		return o311Fail(w, "xml", http.StatusNotFound, "discovery is JSON only")
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		b, _ := xml.MarshalIndent(d, "", " ")
+		w.Write([]byte(xml.Header))
+		w.Write(b)
+		return nil
 	}
 	o311Write(w, http.StatusOK, "json", "discovery", d)
 	return nil
@@ -265,6 +288,16 @@ func (h *Handler) o311View(ctx context.Context, items []Suggestion) ([]O311Reque
 	for _, d := range ds {
 		dn[d.ID] = d.Name
 	}
+	ms, _, err := h.Svc.Partners.FindMunicipalities(ctx, partner.Filter{All: true, Paging: store.Paging{PerPage: -1}})
+	if err != nil {
+		return nil, err
+	}
+	centre := map[int64][2]*float64{}
+	for _, m := range ms {
+		if m.Lat != nil && m.Lng != nil {
+			centre[m.ID] = [2]*float64{m.Lat, m.Lng}
+		}
+	}
 	out := make([]O311Request, 0, len(items))
 	for i := range items {
 		x := &items[i]
@@ -272,6 +305,11 @@ func (h *Handler) o311View(ctx context.Context, items []Suggestion) ([]O311Reque
 		req := O311Request{ServiceRequestID: x.Code, Status: "closed", StatusNotes: StateNameCS(x.State), ServiceName: byID[x.CategoryID].Name,
 			ServiceCode: byID[x.CategoryID].Code, Description: x.Text, RequestedDatetime: x.ReceivedAt.Format(time.RFC3339),
 			UpdatedDatetime: x.UpdatedAt.Format(time.RFC3339), Address: v.Address, Lat: v.Lat, Long: v.Lng}
+		// Where the exact place is private (or not given), the centre of the
+		// municipality stands for it.
+		if c, ok := centre[x.MunicipalityID]; ok && (x.LocationPrivate || req.Lat == nil || req.Long == nil) {
+			req.Lat, req.Long = c[0], c[1]
+		}
 		if x.State.Open() {
 			req.Status = "open"
 		}
