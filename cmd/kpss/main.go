@@ -45,6 +45,11 @@ Role: admin, coordinator, steering, member, provider, officer, evaluator
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "kpss:", err)
+		// A command may say how it failed (bad input is 2).
+		var coded interface{ ExitCode() int }
+		if errors.As(err, &coded) {
+			os.Exit(coded.ExitCode())
+		}
 		os.Exit(1)
 	}
 }
