@@ -29,7 +29,7 @@ func (h *Handler) renderImport(w http.ResponseWriter, r *http.Request, f *web.Fo
 func (h *Handler) Import(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, importMax)
 	if err := r.ParseMultipartForm(32 << 20); err != nil {
-		return apperr.New(apperr.Invalid, "err.form_too_large")
+		return web.BodyError(err, importMax)
 	}
 	f := web.NewForm(r.MultipartForm.Value)
 	file, _, err := r.FormFile("file")

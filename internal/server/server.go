@@ -213,6 +213,9 @@ func (s *Server) guard(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := web.WithLang(r.Context(), s.lang(r))
 		r = r.WithContext(ctx)
+		if !s.limitBody(w, r, rt) {
+			return
+		}
 		u, err := s.identify(w, r, rt.API)
 		if err != nil {
 			s.fail(w, r, rt, err)
@@ -372,15 +375,18 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	})
 }
 
-// HTTPServer returns an http.Server for addr with every timeout set.
-func (s *Server) HTTPServer(addr string) *http.Server {
+// HTTPServer returns an http.Server for addr with every timeout set
+// (DefaultTimeouts).
+func (s *Server) HTTPServer(addr string) *http.Server { return s.httpServer(addr, DefaultTimeouts) }
+
+func (s *Server) httpServer(addr string, t Timeouts) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
