@@ -17,7 +17,14 @@ func init() {
 		Order: 45,
 		Init: func(env *Env) (any, error) {
 			svc := survey.NewService(env.DB, env.Audit, env.Now)
-			return survey.NewHandler(svc, env.R, env.API, account.ClientIP)
+			h, err := survey.NewHandler(svc, env.R, env.API, account.ClientIP)
+			if err != nil {
+				return nil, err
+			}
+			if env.Limits != nil {
+				h.Limits = env.Limits
+			}
+			return h, nil
 		},
 		Routes: func(mod any) []Route {
 			h := mod.(*survey.Handler)

@@ -184,3 +184,23 @@ func TestSurveyDemo(t *testing.T) {
 		t.Errorf("2026 public form: %d", rec.Code)
 	}
 }
+
+// The public form takes at most 20 answers an hour from one address.
+func TestSurveyPublicAnswersAreRateLimited(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	p := e.srv.Env().Modules["survey"].(feedback.Provider)
+	form, err := p.EnsureFeedback(context.Background(), feedback.Request{Owner: "networking:2026", Title: "Rotující seznamka 2026"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, qs, _ := surveyH(e).FindSurvey(context.Background(), form.SurveyID)
+	for i := 0; i < 20; i++ {
+		if rec := e.do("POST", form.RespondURL, url.Values{qs[0].Field(): {"4"}}, nil); rec.Code != http.StatusSeeOther {
+			t.Fatalf("answer %d: %d", i+1, rec.Code)
+		}
+	}
+	rec := e.do("POST", form.RespondURL, url.Values{qs[0].Field(): {"4"}}, nil)
+	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "příliš mnoho odpovědí") {
+		t.Errorf("21st answer: %d", rec.Code)
+	}
+}

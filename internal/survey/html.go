@@ -496,8 +496,9 @@ func (h *Handler) SaveRespond(w http.ResponseWriter, r *http.Request) error {
 	if f.Get("web") != "" { // honeypot: people do not see the field, robots fill it
 		return apperr.New(apperr.Invalid, "err.invalid")
 	}
+	// The address is kept only hashed, for an hour, across the replicas.
 	if h.Limits != nil && h.ClientIP != nil {
-		ok, err := h.Limits.Allow(r.Context(), "survey:"+h.ClientIP(r), publicLimit, time.Hour)
+		ok, err := h.Limits.Allow(r.Context(), "survey:"+hashKey(h.ClientIP(r))[:16], publicLimit, time.Hour)
 		if err != nil {
 			return err
 		}
