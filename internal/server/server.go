@@ -104,6 +104,7 @@ func New(d Deps) (*Server, error) {
 	s.env = &Env{DB: d.DB, Log: d.Log, Now: d.Now, Audit: alog, Auth: s.auth, R: s.rd, API: s.api, Mail: d.Mail,
 		BaseURL: d.BaseURL, Partners: psvc, PartnerH: s.partner, Modules: map[string]any{}, jobs: &s.jobs,
 		Outbox: outbox.New(d.DB, d.Mail, d.Log, alog, d.Now), Limits: ratelimit.New(d.DB, d.Now)}
+	s.auth.Limits = s.env.Limits
 	s.addPlatformJobs()
 	// People archived for longer than the retention period lose their name
 	// and contacts (kpss retention people does the same by hand).
