@@ -381,13 +381,32 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 			}
 			checkSchedule(t, e, id, 2)
 
-			// Feedback: off without the survey module, then with a fake one.
+			// Feedback: off without the survey module; the survey module's
+			// form when it is there; results as a fake provider gives them.
+			real := h.Svc.Feedback
+			defer func() { h.Svc.Feedback = real }()
+			h.Svc.Feedback = nil
 			if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, "nejsou v této instalaci zapnuté") {
 				t.Errorf("feedback should be off")
 			}
+			if rec := e.do("POST", page+"/zpetna-vazba", url.Values{}, c); rec.Code != http.StatusConflict {
+				t.Errorf("feedback without the survey module: %d", rec.Code)
+			}
+			if real != nil {
+				h.Svc.Feedback = real
+				if rec := e.do("POST", page+"/zpetna-vazba", url.Values{}, c); rec.Code != http.StatusSeeOther {
+					t.Fatalf("survey feedback: %d %s", rec.Code, rec.Body.String())
+				}
+				ev, _ := h.Svc.FindEvent(ctx, id)
+				if ev.FeedbackURL == "" || !strings.Contains(e.do("GET", page, nil, c).Body.String(), `href="`+ev.FeedbackURL+`"`) {
+					t.Errorf("the survey's form is not linked: %q", ev.FeedbackURL)
+				}
+				if rec := e.do("GET", ev.FeedbackURL, nil, nil); rec.Code != http.StatusOK {
+					t.Errorf("the survey's form: %d", rec.Code)
+				}
+			}
 			fb := &fakeFeedback{}
 			h.Svc.Feedback = fb
-			defer func() { h.Svc.Feedback = nil }()
 			if rec := e.do("POST", page+"/zpetna-vazba", url.Values{}, c); rec.Code != http.StatusSeeOther || len(fb.asked) != 1 || fb.asked[0].Owner != fmt.Sprintf("networking:%d", id) {
 				t.Fatalf("feedback: %d %+v", rec.Code, fb.asked)
 			}
