@@ -2,9 +2,9 @@ package survey
 
 import (
 	"context"
-	"database/sql"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base32"
 	"encoding/binary"
 	"encoding/hex"
