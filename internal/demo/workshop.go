@@ -37,7 +37,9 @@ func loadWorkshops(ctx context.Context, d Deps, ids *IDs) error {
 		placeID = &id
 	}
 	prague := i18n.Prague
-	at := func(y int, m time.Month, day, h, min int) time.Time { return time.Date(y, m, day, h, min, 0, 0, prague) }
+	at := func(y int, m time.Month, day, h, min int) time.Time {
+		return time.Date(y, m, day, h, min, 0, 0, prague)
+	}
 
 	people := []struct{ name, org, role, aud string }{
 		{"Bc. Lenka Horáková", "Charita sv. Anežky Otrokovice", "sociální pracovnice", workshop.AudStaff},
@@ -160,7 +162,7 @@ func loadWorkshops(ctx context.Context, d Deps, ids *IDs) error {
 	day := d.Now().In(prague).AddDate(0, 0, 21)
 	y, m, dd := day.Date()
 	w, err := svc.CreateWorkshop(ctx, workshop.Workshop{Topic: "Aktuálně: dluhy a exekuce u uživatelů služeb",
-		Description: "Jak poznat předlužení, kam uživatele nasměrovat a jak spolupracovat s dluhovou poradnou. Workshop na aktuální téma vybrané pracovními skupinami.",
+		Description:  "Jak poznat předlužení, kam uživatele nasměrovat a jak spolupracovat s dluhovou poradnou. Workshop na aktuální téma vybrané pracovními skupinami.",
 		LecturerName: "Zdeňka Navrátilová", LecturerOrg: "Charita sv. Anežky Otrokovice", LecturerBio: "Dluhová poradkyně s akreditací MSp, deset let praxe.",
 		PlaceID: placeID, Organiser: "Naděje Otrokovice ve spolupráci s Městem Otrokovice", MinParticipants: 10,
 		Quotas: map[string]int{workshop.AudStaff: 12, workshop.AudCommissioner: 3, workshop.AudUser: 3, workshop.AudCarer: 2}})

@@ -133,6 +133,7 @@ func (h *Handler) renderWorkshop(w http.ResponseWriter, r *http.Request, f *web.
 	p := h.crumbs(h.R.Page(r, "workshop.show.title", "Topic", ws.Topic))
 	p.Form = f
 	staff := isStaff(r)
+	p.Wide = staff
 	data := map[string]any{"W": ws, "Staff": staff, "Now": h.Svc.now(), "Open": ws.Open(h.Svc.now()),
 		"Audiences": Audiences, "Threshold": Hours(Threshold(ws))}
 	if staff {
