@@ -45,6 +45,11 @@ Role: admin, coordinator, steering, member, provider, officer, evaluator
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "kpss:", err)
+		// A command may say how it failed (bad input is 2).
+		var coded interface{ ExitCode() int }
+		if errors.As(err, &coded) {
+			os.Exit(coded.ExitCode())
+		}
 		os.Exit(1)
 	}
 }
@@ -184,9 +189,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	fmt.Fprintf(stdout, "kpss běží na / is running at http://%s/\n", ln.Addr())
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	for _, j := range srv.Jobs() {
-		go runJob(ctx, log, j)
-	}
+	go srv.Scheduler().Run(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -296,22 +299,6 @@ func mailer(cfg config.Config, log *slog.Logger) mail.Sender {
 	}
 	return mail.NewSMTP(mail.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUser,
 		Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS})
-}
-
-// runJob runs j every j.Every until ctx ends; a failure is logged, not fatal.
-func runJob(ctx context.Context, log *slog.Logger, j server.Job) {
-	t := time.NewTicker(j.Every)
-	defer t.Stop()
-	for {
-		if err := j.Run(ctx); err != nil {
-			log.Error("kpss: job failed", "job", j.Name, "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // defaultBaseURL turns a listen address into a URL: ":8080" and

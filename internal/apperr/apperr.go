@@ -5,6 +5,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code is the kind of an application error.
@@ -17,6 +18,7 @@ const (
 	Forbidden    Code = "forbidden"    // the caller may not do this
 	Unauthorized Code = "unauthorized" // the caller must sign in
 	TooMany      Code = "too_many"     // throttled
+	TooLarge     Code = "too_large"    // the request body is over its cap (413)
 	Internal     Code = "internal"     // a bug or an outage; details are logged, not shown
 )
 
@@ -66,6 +68,25 @@ func As(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// TooLargeErr is the error of a request body over its cap of max bytes
+// ("Odeslaná data jsou příliš velká (nejvýše 2 MB)").
+func TooLargeErr(max int64) *Error {
+	return &Error{Code: TooLarge, Msg: Msg{Key: "err.body_too_large", Args: map[string]any{"Max": FormatBytes(max)}}}
+}
+
+// FormatBytes writes a size the way a Czech user reads it: "512 kB", "2 MB".
+func FormatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<20:
+		return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",", 1)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d kB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
 }
 
 // Fields collects field errors during validation.

@@ -179,7 +179,7 @@ func (s *Service) SendInvitations(ctx context.Context, meetingID int64, l *i18n.
 		}
 		*m = after
 		// An earlier round not delivered yet is replaced by this one.
-		if _, err := tx.Exec(ctx, `UPDATE group_outbox SET state = 'superseded' WHERE meeting_id = ? AND kind = 'invitation' AND state IN ('pending', 'failed')`, meetingID); err != nil {
+		if err := s.supersede(ctx, tx, meetingID, MailInvitation); err != nil {
 			return err
 		}
 		ev := s.Event(m, place, l)
@@ -272,7 +272,7 @@ func (s *Service) NotifyCancelled(ctx context.Context, m *Meeting, l *i18n.Local
 	ev := s.Event(m, place, l)
 	queued := 0
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE group_outbox SET state = 'superseded' WHERE meeting_id = ? AND kind = 'invitation' AND state IN ('pending', 'failed')`, m.ID); err != nil {
+		if err := s.supersede(ctx, tx, m.ID, MailInvitation); err != nil {
 			return err
 		}
 		for _, mem := range ActiveMembers(members, meetingDay(m)) {

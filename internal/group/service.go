@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"kpss/internal/outbox"
 	"log/slog"
+	"sync"
 	"time"
 
 	"kpss/internal/apperr"
@@ -48,12 +50,15 @@ type Service struct {
 	// The project window ProjectActual counts in (zero: open end).
 	ProjectFrom, ProjectTo store.Date
 
-	wake chan struct{} // wakes RunOutbox
+	// Outbox is the shared outbox; nil: the module makes its own over the
+	// same table (unit tests).
+	Outbox  *outbox.Outbox
+	boxOnce sync.Once
 }
 
 // NewService returns the groups service.
 func NewService(db *store.DB, log *audit.Log, now func() time.Time, partners *partner.Service) *Service {
-	return &Service{DB: db, Audit: log, Now: now, Partners: partners, Mail: &mail.Memory{}, Log: slog.Default(), wake: make(chan struct{}, 1)}
+	return &Service{DB: db, Audit: log, Now: now, Partners: partners, Mail: &mail.Memory{}, Log: slog.Default()}
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }

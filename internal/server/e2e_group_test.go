@@ -34,21 +34,7 @@ func newGroupEnv(t *testing.T, smtp *mailtest.Server, baseURL func() string) *te
 	if _, err := demo.Load(context.Background(), demo.Deps{DB: db, Auth: srv.Auth(), Partners: partner.NewService(db, audit.New(), time.Now), Now: time.Now}, demoPassword); err != nil {
 		t.Fatal(err)
 	}
-	// The outbox job runs as under `kpss serve`, until the test ends.
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	for _, j := range srv.Jobs() {
-		if j.Name == "group-outbox" {
-			go func() {
-				defer close(done)
-				j.Run(ctx)
-			}()
-		}
-	}
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
+	runOutboxWorker(t, srv)
 	return &testEnv{t: t, srv: srv, db: db}
 }
 
@@ -125,14 +111,14 @@ func TestCoordinatorRunsAMeetingYear(t *testing.T) {
 	}
 	// The click returned before any e-mail went out; the outbox job delivers them.
 	var queued int
-	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM group_outbox WHERE meeting_id = ? AND kind = 'invitation'`, first).Scan(&queued)
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM outbox WHERE ref = ? AND kind = 'invitation'`, fmt.Sprint("group:meeting:", first)).Scan(&queued)
 	if queued < 10 {
 		t.Fatalf("%d invitations queued", queued)
 	}
 	msgs := smtp.WaitFor(t, queued, 10*time.Second)
 	for i := 0; i < 100; i++ { // the row is marked sent just after the server took the message
 		var sent int
-		e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM group_outbox WHERE meeting_id = ? AND state = 'sent'`, first).Scan(&sent)
+		e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM outbox WHERE ref = ? AND state = 'sent'`, fmt.Sprint("group:meeting:", first)).Scan(&sent)
 		if sent == queued {
 			break
 		}

@@ -595,7 +595,7 @@ func TestGroupInvitationsGoThroughTheOutbox(t *testing.T) {
 		t.Fatalf("invite: %d", rec.Code)
 	}
 	var queued int
-	e.db.QueryRow(ctx, `SELECT COUNT(*) FROM group_outbox WHERE meeting_id = ? AND state = 'pending'`, meeting).Scan(&queued)
+	e.db.QueryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE ref = ? AND state = 'pending'`, fmt.Sprint("group:meeting:", meeting)).Scan(&queued)
 	if queued < 7 {
 		t.Fatalf("%d invitations queued", queued)
 	}

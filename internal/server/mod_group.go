@@ -19,7 +19,7 @@ func init() {
 		Order: 30,
 		Init: func(env *Env) (any, error) {
 			svc := group.NewService(env.DB, env.Audit, env.Now, env.Partners)
-			svc.Mail, svc.Log, svc.BaseURL = env.Mail, env.Log, env.BaseURL
+			svc.Mail, svc.Log, svc.BaseURL, svc.Outbox = env.Mail, env.Log, env.BaseURL, env.Outbox
 			// The project window the plan's indicators count meetings in
 			// (KPSS_PROJECT_FROM / KPSS_PROJECT_TO, YYYY-MM-DD; open when unset).
 			svc.ProjectFrom, _ = store.ParseDate(os.Getenv("KPSS_PROJECT_FROM"))
@@ -35,9 +35,6 @@ func init() {
 				svc.Suggestions = link
 				sh.Svc.SetTracer(link)
 			}
-			// The outbox: invitations and notices queued by changes are sent
-			// here (RunOutbox keeps running and is woken by new mail).
-			env.AddJob(Job{Name: "group-outbox", Every: time.Minute, Run: svc.RunOutbox})
 			env.AddJob(Job{Name: "group-overdue-tasks", Every: 6 * time.Hour, Run: func(ctx context.Context) error { return svc.SyncAllOverdue(ctx) }})
 			// Names of registered non-members and guests are kept for a year after the meeting.
 			env.AddJob(Job{Name: "group-retention", Every: 24 * time.Hour, Run: func(ctx context.Context) error {

@@ -1,10 +1,13 @@
 package server
 
 import (
-	"context"
 	"log/slog"
 	"sort"
 	"time"
+
+	"kpss/internal/jobs"
+	"kpss/internal/outbox"
+	"kpss/internal/ratelimit"
 
 	"kpss/internal/audit"
 	"kpss/internal/auth"
@@ -40,12 +43,10 @@ type NavEntry struct {
 	Order       int
 }
 
-// Job is work the server runs on a schedule (digests, reminders, retention).
-type Job struct {
-	Name  string
-	Every time.Duration
-	Run   func(ctx context.Context) error
-}
+// Job is work the server runs on a schedule (digests, reminders,
+// retention); with several replicas each run happens on one of them
+// (internal/jobs), so Run must be safe to repeat.
+type Job = jobs.Job
 
 // Env is what a module's Init gets.
 type Env struct {
@@ -60,6 +61,11 @@ type Env struct {
 	BaseURL  string
 	Partners *partner.Service
 	PartnerH *partner.Handler
+	// Outbox queues every module's e-mail in the transaction of its change;
+	// the platform's worker delivers it (internal/outbox).
+	Outbox *outbox.Outbox
+	// Limits counts hits across replicas: anonymous public forms, sign-in.
+	Limits *ratelimit.Limiter
 	// Modules holds what the Init of each module set up so far returned.
 	Modules map[string]any
 	jobs    *[]Job

@@ -20,8 +20,11 @@ import (
 	"kpss/internal/audit"
 	"kpss/internal/auditlog"
 	"kpss/internal/auth"
+	"kpss/internal/jobs"
 	"kpss/internal/mail"
+	"kpss/internal/outbox"
 	"kpss/internal/partner"
+	"kpss/internal/ratelimit"
 	"kpss/internal/store"
 	"kpss/internal/web"
 	"kpss/internal/web/i18n"
@@ -99,7 +102,10 @@ func New(d Deps) (*Server, error) {
 		d.Mail = &mail.LogSender{Logger: d.Log}
 	}
 	s.env = &Env{DB: d.DB, Log: d.Log, Now: d.Now, Audit: alog, Auth: s.auth, R: s.rd, API: s.api, Mail: d.Mail,
-		BaseURL: d.BaseURL, Partners: psvc, PartnerH: s.partner, Modules: map[string]any{}, jobs: &s.jobs}
+		BaseURL: d.BaseURL, Partners: psvc, PartnerH: s.partner, Modules: map[string]any{}, jobs: &s.jobs,
+		Outbox: outbox.New(d.DB, d.Mail, d.Log, alog, d.Now), Limits: ratelimit.New(d.DB, d.Now)}
+	s.auth.Limits = s.env.Limits
+	s.addPlatformJobs()
 	// People archived for longer than the retention period lose their name
 	// and contacts (kpss retention people does the same by hand).
 	s.env.AddJob(Job{Name: "partner-people-retention", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
@@ -128,6 +134,10 @@ func New(d Deps) (*Server, error) {
 
 // Jobs returns the scheduled work of the modules (`kpss serve` runs them).
 func (s *Server) Jobs() []Job { return s.jobs }
+
+// Scheduler returns the scheduler of the server's jobs: `kpss serve` runs
+// it; with several replicas on one database each run happens once.
+func (s *Server) Scheduler() *jobs.Scheduler { return jobs.New(s.db, s.log, s.now, s.jobs) }
 
 // Env returns the modules' environment (tests and the CLI use it).
 func (s *Server) Env() *Env { return s.env }
@@ -204,6 +214,9 @@ func (s *Server) guard(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := web.WithLang(r.Context(), s.lang(r))
 		r = r.WithContext(ctx)
+		if !s.limitBody(w, r, rt) {
+			return
+		}
 		u, err := s.identify(w, r, rt.API)
 		if err != nil {
 			s.fail(w, r, rt, err)
@@ -363,15 +376,18 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	})
 }
 
-// HTTPServer returns an http.Server for addr with every timeout set.
-func (s *Server) HTTPServer(addr string) *http.Server {
+// HTTPServer returns an http.Server for addr with every timeout set
+// (DefaultTimeouts).
+func (s *Server) HTTPServer(addr string) *http.Server { return s.httpServer(addr, DefaultTimeouts) }
+
+func (s *Server) httpServer(addr string, t Timeouts) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}

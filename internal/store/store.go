@@ -154,8 +154,45 @@ func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 
 // Tx is a transaction; it implements Q.
 type Tx struct {
-	tx *sql.Tx
-	db *DB
+	tx     *sql.Tx
+	db     *DB
+	before []func(ctx context.Context) error
+	after  []func()
+	local  map[any]any
+}
+
+// AfterCommit runs fn once the transaction has committed (never when it
+// rolls back): wake a worker, drop a cache. fn must not fail.
+func (t *Tx) AfterCommit(fn func()) { t.after = append(t.after, fn) }
+
+// BeforeCommit runs fn in the transaction after the work of InTx's fn is
+// done and before the commit; an error rolls everything back. Used to write
+// once what many steps of a transaction collected.
+func (t *Tx) BeforeCommit(fn func(ctx context.Context) error) { t.before = append(t.before, fn) }
+
+// Local returns the value kept in the transaction under key, made by mk the
+// first time (state collected over one transaction, e.g. the topics whose
+// stamps a change bumps).
+func (t *Tx) Local(key any, mk func() any) any {
+	if t.local == nil {
+		t.local = map[any]any{}
+	}
+	v, ok := t.local[key]
+	if !ok {
+		v = mk()
+		t.local[key] = v
+	}
+	return v
+}
+
+// AfterCommit runs fn after q's transaction commits when q is a
+// transaction, at once when it is the database (no transaction to wait for).
+func AfterCommit(q Q, fn func()) {
+	if tx, ok := q.(*Tx); ok {
+		tx.AfterCommit(fn)
+		return
+	}
+	fn()
 }
 
 func (t *Tx) Dialect() Dialect { return t.db.dialect }
@@ -190,7 +227,19 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = sqltx.Rollback()
 		return err
 	}
-	return MapError(sqltx.Commit())
+	for i := 0; i < len(tx.before); i++ { // a hook may add another
+		if err := tx.before[i](ctx); err != nil {
+			_ = sqltx.Rollback()
+			return err
+		}
+	}
+	if err := sqltx.Commit(); err != nil {
+		return MapError(err)
+	}
+	for _, f := range tx.after {
+		f()
+	}
+	return nil
 }
 
 // InsertID runs an INSERT … RETURNING id and returns the id.

@@ -14,6 +14,7 @@ import (
 	"kpss/internal/auth"
 	"kpss/internal/partner"
 	"kpss/internal/store"
+	"kpss/internal/web"
 )
 
 // Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): categories
@@ -439,9 +440,17 @@ func (h *Handler) Open311Post(w http.ResponseWriter, r *http.Request) error {
 	if !ok || name != "requests" {
 		return o311Fail(w, "json", http.StatusNotFound, "not found")
 	}
+	tooLarge := "Požadavek je příliš velký (nejvýše " + apperr.FormatBytes(formMax) + "). The request body is too large."
+	if r.ContentLength > formMax {
+		w.Header().Set("Connection", "close")
+		return o311Fail(w, format, http.StatusRequestEntityTooLarge, tooLarge)
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, formMax)
 	if err := r.ParseForm(); err != nil {
-		return o311Fail(w, format, http.StatusBadRequest, "the request body is not a form or is too large")
+		if apperr.CodeOf(web.BodyError(err, formMax)) == apperr.TooLarge {
+			return o311Fail(w, format, http.StatusRequestEntityTooLarge, tooLarge)
+		}
+		return o311Fail(w, format, http.StatusBadRequest, "Tělo požadavku není formulář (application/x-www-form-urlencoded). The request body is not a form.")
 	}
 	form := r.PostForm
 	key := form.Get("api_key")

@@ -75,17 +75,23 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
+// jsonMax caps a JSON body of the API.
+const jsonMax = 1 << 20
+
 // DecodeJSON reads a JSON body (at most 1 MiB, no unknown fields) into v.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return apperr.New(apperr.Invalid, "err.json_content_type")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	if r.ContentLength > jsonMax {
+		return apperr.TooLargeErr(jsonMax)
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, jsonMax))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return apperr.New(apperr.Invalid, "err.form_too_large")
+			return BodyError(err, jsonMax)
 		}
 		return &apperr.Error{Code: apperr.Invalid, Msg: apperr.Msg{Key: "err.json", Args: map[string]any{"Detail": err.Error()}}}
 	}

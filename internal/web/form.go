@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -111,17 +112,38 @@ func (f *Form) SetError(l *i18n.Localizer, err error, order ...string) bool {
 	return true
 }
 
-// ParseForm reads a POST form (urlencoded or multipart) with a size cap.
+// ParseForm reads a POST form (urlencoded or multipart) with a size cap. A
+// body over the cap is a TooLarge error (413, "nejvýše 1 MB"), a body that
+// is no form an Invalid one.
 func ParseForm(w http.ResponseWriter, r *http.Request, maxBytes int64) (*Form, error) {
+	if r.ContentLength > maxBytes {
+		return nil, apperr.TooLargeErr(maxBytes)
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		if err := r.ParseMultipartForm(maxBytes); err != nil {
-			return nil, apperr.New(apperr.Invalid, "err.form_too_large")
-		}
-	} else if err := r.ParseForm(); err != nil {
-		return nil, apperr.New(apperr.Invalid, "err.form_too_large")
+		err = r.ParseMultipartForm(maxBytes)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		return nil, BodyError(err, maxBytes)
 	}
 	return NewForm(r.PostForm), nil
+}
+
+// BodyError turns an error of reading a request body into an application
+// error: over the cap (an *http.MaxBytesError, the server's or the
+// handler's) a TooLarge one, anything else an Invalid one.
+func BodyError(err error, maxBytes int64) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		if mbe.Limit < maxBytes || maxBytes <= 0 {
+			maxBytes = mbe.Limit
+		}
+		return apperr.TooLargeErr(maxBytes)
+	}
+	return &apperr.Error{Code: apperr.Invalid, Msg: apperr.Msg{Key: "err.form_unreadable"}, Err: err}
 }
 
 // Option is one choice of a select, radio group or checkbox group.
