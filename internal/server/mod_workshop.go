@@ -38,6 +38,10 @@ func init() {
 			if p, ok := env.Modules["survey"].(feedback.Provider); ok {
 				svc.Feedback = p
 			}
+			// Public registrations limited per address across replicas.
+			if env.Limits != nil {
+				svc.Allow = env.Limits.Allow
+			}
 			h, err := workshop.NewHandler(svc, env.R, env.API)
 			if err != nil {
 				return nil, err

@@ -2,7 +2,9 @@ package workshop
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -454,7 +456,9 @@ func (h *Handler) SaveRegistration(w http.ResponseWriter, r *http.Request) error
 		return apperr.New(apperr.Invalid, "err.invalid")
 	}
 	if h.Svc.Allow != nil {
-		ok, err := h.Svc.Allow(r.Context(), "workshop-register:"+clientIP(r), 10, time.Hour)
+		// The address is kept hashed (it is personal data).
+		sum := sha256.Sum256([]byte(clientIP(r)))
+		ok, err := h.Svc.Allow(r.Context(), "workshop-register:"+hex.EncodeToString(sum[:8]), 10, time.Hour)
 		if err != nil {
 			return err
 		}

@@ -16,6 +16,7 @@ CREATE TABLE workshops (
     cert_percent      INTEGER NOT NULL DEFAULT 75,
     offer_hours       INTEGER NOT NULL DEFAULT 24,
     state             TEXT NOT NULL CHECK (state IN ('draft', 'published', 'held', 'not_held', 'cancelled')),
+    reminded_at       TIMESTAMP,                 -- the day-before reminder was queued
     search            TEXT NOT NULL DEFAULT '',
     created_at        TIMESTAMP NOT NULL,
     updated_at        TIMESTAMP NOT NULL
