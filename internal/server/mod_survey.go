@@ -45,6 +45,10 @@ func init() {
 				{"POST /dotazniky/{id}/otazky/{qid}/posun", staff, h.SaveQuestionMove, false},
 				{"POST /dotazniky/{id}/otazky/{qid}/smazat", staff, h.SaveQuestionDelete, false},
 				{"GET /dotazniky/{id}/vysledky", staff, h.ShowResults, false},
+				{"GET /dotazniky/{id}/vysledky.csv", staff, h.ExportCSV, false},
+				{"GET /dotazniky/{id}/vysledky.xlsx", staff, h.ExportXLSX, false},
+				{"GET /dotazniky/{id}/papirovy", staff, h.ShowPaperForm, false},
+				{"POST /dotazniky/{id}/papirovy", staff, h.SavePaperForm, false},
 
 				{"GET /dotaznik/{key}", public, h.ShowRespond, false},
 				{"POST /dotaznik/{key}", public, h.SaveRespond, false},

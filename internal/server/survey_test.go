@@ -171,9 +171,30 @@ func TestSurveyDemo(t *testing.T) {
 	if q := res.Of("pratelske"); q.Answered != 200 || q.Counts[0].Label != "Ano" || q.Counts[0].Share != 65 {
 		t.Errorf("family friendly = %+v", q.Counts)
 	}
-	rec := e.do("GET", fmt.Sprintf("/dotazniky/%d/vysledky", items[0].ID), nil, e.session("koordinator"))
+	c := e.session("koordinator")
+	rec := e.do("GET", fmt.Sprintf("/dotazniky/%d/vysledky", items[0].ID), nil, c)
 	if !strings.Contains(rec.Body.String(), "65,0 %") {
 		t.Errorf("results page without 65,0 %%")
+	}
+	// Split by municipality: Tlumačov and the other municipalities are small groups, hidden.
+	rec = e.do("GET", fmt.Sprintf("/dotazniky/%d/vysledky?podle=obec", items[0].ID), nil, c)
+	if b := rec.Body.String(); rec.Code != http.StatusOK || !strings.Contains(b, "rozdělení podle skupin") || !strings.Contains(b, "n = ") {
+		t.Errorf("cross-tab page %d", rec.Code)
+	}
+	// A new wave compares with 2010.
+	rec = e.do("POST", fmt.Sprintf("/dotazniky/%d/kopie", items[0].ID), url.Values{"title": {"Otrokovice – město přátelské rodině"}, "wave": {"2026"}}, c)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("copy: %d", rec.Code)
+	}
+	next := rec.Header().Get("Location")
+	rec = e.do("GET", next+"/vysledky", nil, c)
+	if b := rec.Body.String(); rec.Code != http.StatusOK || !strings.Contains(b, "Podíl ve vlně 2010") || !strings.Contains(b, "<td>65,0 %</td>") {
+		t.Errorf("wave comparison %d", rec.Code)
+	}
+	for _, path := range []string{"/vysledky.csv", "/vysledky.xlsx", "/papirovy", ""} {
+		if rec = e.do("GET", fmt.Sprintf("/dotazniky/%d%s", items[0].ID, path), nil, c); rec.Code != http.StatusOK {
+			t.Errorf("%s: %d", path, rec.Code)
+		}
 	}
 	items, _, _ = v.FindSurveys(ctx, survey.Filter{Q: "spokojenost uzivatelu"})
 	if len(items) != 1 || !items[0].Anonymous || !items[0].PublicLink || !items[0].Open(time.Now()) || items[0].Responses == 0 {
