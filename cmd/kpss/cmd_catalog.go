@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,22 +11,25 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"kpss/internal/apperr"
 	"kpss/internal/audit"
 	"kpss/internal/catalog"
 	"kpss/internal/config"
 	"kpss/internal/partner"
 	"kpss/internal/store"
+	"kpss/internal/web"
 )
 
 func init() {
 	commands["import registry"] = Command{
-		Usage: "kpss import registry -db DSN [-obce \"Otrokovice,585459\"] [-okres CZ0724] FILE.json   import z registru poskytovatelů MPSV / MPSV registry import",
+		Usage: "kpss import registry -db DSN [-ciselniky DIR|a.json,b.json] [-obce \"Otrokovice,585459\"] [-okres 3705|CZ0724] [-kraj \"Zlínský kraj\"] rpss.json   import z registru poskytovatelů MPSV (číselníky: složka ciselniky/ vedle souboru) / MPSV registry import (code lists: the ciselniky/ folder beside the file)",
 		Run:   importRegistry,
 	}
 }
@@ -36,12 +40,24 @@ func importRegistry(ctx context.Context, cfg config.Config, _ *slog.Logger, args
 	fs := flag.NewFlagSet("import registry", flag.ContinueOnError)
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "database DSN")
 	obce := fs.String("obce", "", "municipalities by name or code, comma-separated (default: the region's municipalities)")
-	okres := fs.String("okres", "", "a district (okres) code or name instead of municipalities")
+	okres := fs.String("okres", "", "a district (okres) code (3705, Okres/3705, CZ0724) or name instead of municipalities")
+	kraj := fs.String("kraj", "", "a region (kraj) code (141, CZ072) or name instead of municipalities")
+	ciselniky := fs.String("ciselniky", "", "the registry's code lists: a folder or comma-separated files (default: ciselniky/ beside the file)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return fmt.Errorf("zadejte soubor rpss.json / give the rpss.json file")
+	}
+	paths := strings.Split(*ciselniky, ",")
+	if *ciselniky == "" {
+		if dir := filepath.Join(filepath.Dir(fs.Arg(0)), "ciselniky"); dirExists(dir) {
+			paths = []string{dir}
+		}
+	}
+	codes, err := catalog.LoadCodeLists(paths...)
+	if err != nil {
+		return describeCatalog(err)
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
@@ -55,14 +71,14 @@ func importRegistry(ctx context.Context, cfg config.Config, _ *slog.Logger, args
 	defer db.Close()
 	alog := audit.New()
 	c := catalog.New(db, alog, partner.NewService(db, alog, time.Now), time.Now)
-	opt := catalog.ImportOptions{District: *okres}
+	opt := catalog.ImportOptions{District: *okres, Region: *kraj, Codes: codes}
 	if *obce != "" {
 		opt.Municipalities = strings.Split(*obce, ",")
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{Name: "cli"})
 	rep, err := c.Import(ctx, f, opt)
 	if err != nil {
-		return describe(err)
+		return describeCatalog(err)
 	}
 	fmt.Fprintf(stdout, "záznamů v souboru / records in the file: %d\n", rep.Total)
 	for _, l := range []struct {
@@ -76,11 +92,31 @@ func importRegistry(ctx context.Context, cfg config.Config, _ *slog.Logger, args
 			}
 		}
 	}
+	fmt.Fprintf(stdout, "mimo vybrané území / outside the area: %d\n", rep.Outside)
 	fmt.Fprintf(stdout, "přeskočené / skipped: %d\n", len(rep.Skipped))
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(stdout, "  %s: %s %s\n", s.ID, catalog.SkipReason(s.Reason), s.Detail)
 	}
 	return nil
+}
+
+// describeCatalog says a catalogue error in Czech (the code list that is
+// missing, the file that cannot be read).
+func describeCatalog(err error) error {
+	e, ok := apperr.As(err)
+	if !ok || e.Msg.Key == "" || len(e.Fields) > 0 {
+		return describe(err)
+	}
+	rd, rerr := web.NewRenderer(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if rerr != nil || catalog.LoadMessages(rd) != nil {
+		return err
+	}
+	return errors.New(rd.Catalog.For("cs").Msg(e.Msg))
+}
+
+func dirExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }
 
 func init() {

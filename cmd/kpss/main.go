@@ -31,7 +31,7 @@ import (
 const usage = `kpss – komunitní plánování sociálních služeb / community planning of social services
 
 Použití / usage:
-  kpss serve   [-addr 127.0.0.1:8080] [-db DSN] [-demo]   spustí webovou aplikaci / runs the web application
+  kpss serve   [-addr 127.0.0.1:8080] [-db DSN] [-demo] [-role all|web|worker]   spustí webovou aplikaci / runs the web application
   kpss migrate -db DSN                                    provede migrace databáze / migrates the database
   kpss user add -db DSN -name NAME -role ROLE [-full-name "…"] [-email …] [-org ID] [-dept ID]
                                                           založí účet, heslo čte ze vstupu / creates an account, password from stdin
@@ -63,7 +63,7 @@ type Command struct {
 
 // commands are keyed by their words: "serve", "user add", "import registry" …
 var commands = map[string]Command{
-	"serve": {"kpss serve [-addr 127.0.0.1:8080] [-db DSN] [-demo]", func(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, _ io.Reader, stdout io.Writer) error {
+	"serve": {"kpss serve [-addr 127.0.0.1:8080] [-db DSN] [-demo] [-role all|web|worker]", func(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, _ io.Reader, stdout io.Writer) error {
 		return serve(ctx, cfg, log, args, stdout)
 	}},
 	"migrate": {"kpss migrate -db DSN", func(ctx context.Context, cfg config.Config, _ *slog.Logger, args []string, _ io.Reader, stdout io.Writer) error {
@@ -154,7 +154,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "database DSN")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo region into an empty database")
+	fs.StringVar(&cfg.Role, "role", cfg.Role, "all | web | worker (KPSS_ROLE)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := config.CheckRole(cfg.Role); err != nil {
 		return err
 	}
 	if cfg.BaseURL == "" {
@@ -185,11 +189,20 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err != nil {
 		return err
 	}
+	srv.SetMetricsToken(cfg.MetricsToken)
 	hs := srv.HTTPServer(cfg.Addr)
+	if cfg.Role == config.RoleWorker {
+		hs.Handler = srv.OpsHandler()
+	}
 	fmt.Fprintf(stdout, "kpss běží na / is running at http://%s/\n", ln.Addr())
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	go srv.Scheduler().Run(ctx)
+	if cfg.Role != config.RoleWeb {
+		// Jobs and the outbox worker; with several replicas each job runs
+		// on one of them at a time (job_runs leases).
+		go srv.Scheduler().Run(ctx)
+	}
+	fmt.Fprintf(stdout, "role: %s\n", cfg.Role)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"kpss/internal/ratelimit"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -20,10 +21,13 @@ import (
 
 // Service manages accounts, sessions and tokens.
 type Service struct {
-	DB          *store.DB
-	Audit       *audit.Log
-	Now         func() time.Time
-	Throttle    *Throttle
+	DB       *store.DB
+	Audit    *audit.Log
+	Now      func() time.Time
+	Throttle *Throttle
+	// Limits, when set, counts failed sign-ins in the database (across
+	// replicas); Throttle is then the fallback.
+	Limits      *ratelimit.Limiter
 	Argon       Argon2Params
 	IdleTimeout time.Duration // a session unused this long ends
 	MaxAge      time.Duration // a session ends this long after sign-in anyway
@@ -278,7 +282,7 @@ var dummyHash, _ = HashPassword("kpss-dummy-password", DefaultArgon2)
 // is refused with TooMany (and a Retry in seconds).
 func (s *Service) SignIn(ctx context.Context, login, password, ip, userAgent string) (string, *User, error) {
 	login = strings.ToLower(strings.TrimSpace(login))
-	if blocked, wait := s.Throttle.Blocked(login); blocked {
+	if blocked, wait := s.throttled(ctx, login); blocked {
 		return "", nil, &apperr.Error{Code: apperr.TooMany, Msg: apperr.Msg{Key: "err.signin_throttled"}, Retry: int(wait.Seconds() + 0.999)}
 	}
 	u, err := s.FindUserByLogin(ctx, login)
@@ -290,10 +294,10 @@ func (s *Service) SignIn(ctx context.Context, login, password, ip, userAgent str
 	}
 	ok, _ := CheckPassword(password, hash)
 	if u == nil || !ok || !u.Active {
-		s.Throttle.Fail(login)
+		s.failed(ctx, login)
 		return "", nil, apperr.New(apperr.Unauthorized, "err.signin")
 	}
-	s.Throttle.Reset(login)
+	s.succeeded(ctx, login)
 	token := newToken()
 	now := s.Now().UTC()
 	if len(userAgent) > 300 {

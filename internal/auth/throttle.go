@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"time"
@@ -68,4 +69,39 @@ func (t *Throttle) Reset(key string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(t.failures, key)
+}
+
+// Sign-in throttling: with Service.Limits set, the failures are counted in
+// the database, so that five failures a minute hold across every replica
+// (an attacker spreading guesses over replicas gains nothing); without it,
+// or while the database fails, in this process's Throttle.
+
+func signinKey(login string) string { return "signin:" + strings.ToLower(login) }
+
+func (s *Service) throttled(ctx context.Context, login string) (bool, time.Duration) {
+	if s.Limits != nil {
+		ok, err := s.Limits.Check(ctx, signinKey(login), s.Throttle.Max, s.Throttle.Window)
+		if err == nil {
+			if ok {
+				return false, 0
+			}
+			wait, _ := s.Limits.Wait(ctx, signinKey(login), s.Throttle.Max, s.Throttle.Window)
+			return true, max(wait, time.Second)
+		}
+	}
+	return s.Throttle.Blocked(login)
+}
+
+func (s *Service) failed(ctx context.Context, login string) {
+	if s.Limits != nil && s.Limits.Hit(ctx, signinKey(login), s.Throttle.Window) == nil {
+		return
+	}
+	s.Throttle.Fail(login)
+}
+
+func (s *Service) succeeded(ctx context.Context, login string) {
+	if s.Limits != nil {
+		_ = s.Limits.Reset(ctx, signinKey(login), s.Throttle.Window)
+	}
+	s.Throttle.Reset(login)
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"kpss/internal/outbox"
 	"strings"
 	"time"
 
@@ -253,7 +254,12 @@ func (c *Catalog) RequestConfirmations(ctx context.Context, sender mail.Sender, 
 				"Zkontrolujte je prosím a potvrďte jedním kliknutím na tlačítko na této stránce:\n%s\n\n"+
 				"Pokud je třeba něco opravit, přihlaste se a navrhněte změnu; koordinátor ji schválí.\nOdkaz platí 60 dní.\n\nDěkujeme,\nkoordinátor KPSS\n",
 				t.name, strings.Join(t.services, "\n- "), link)
-			if err := sender.Send(ctx, mail.Message{To: []string{t.email}, Subject: "Potvrďte prosím údaje v katalogu služeb", Text: text}); err != nil {
+			m := mail.Message{To: []string{t.email}, Subject: "Potvrďte prosím údaje v katalogu služeb", Text: text}
+			if c.Outbox != nil {
+				if err := c.Outbox.Enqueue(ctx, tx, outbox.Message{Module: "catalog", Kind: "confirmation", Ref: fmt.Sprintf("catalog:organisation:%d", t.id), Mail: m}); err != nil {
+					return err
+				}
+			} else if err := sender.Send(ctx, m); err != nil {
 				return err
 			}
 			rep.Sent++

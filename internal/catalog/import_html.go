@@ -40,11 +40,30 @@ func (h *Handler) Import(w http.ResponseWriter, r *http.Request) error {
 		return h.renderImport(w, r, f, nil, http.StatusUnprocessableEntity)
 	}
 	defer file.Close()
-	opt := ImportOptions{District: f.Get("okres")}
+	codes := NewCodeLists()
+	for _, fh := range r.MultipartForm.File["ciselniky"] {
+		cf, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		err = codes.Add(fh.Filename, cf)
+		cf.Close()
+		if e, ok := apperr.As(err); ok {
+			f.AddError("ciselniky", h.R.Localizer(r).Msg(e.Msg))
+			return h.renderImport(w, r, f, nil, http.StatusUnprocessableEntity)
+		} else if err != nil {
+			return err
+		}
+	}
+	opt := ImportOptions{District: f.Get("okres"), Region: f.Get("kraj"), Codes: codes}
 	if v := f.Get("obce"); v != "" {
 		opt.Municipalities = strings.Split(v, ",")
 	}
 	rep, err := h.C.Import(r.Context(), file, opt)
+	if e, ok := apperr.As(err); ok && strings.HasPrefix(e.Msg.Key, "catalog.err.codelist") {
+		f.AddError("ciselniky", h.R.Localizer(r).Msg(e.Msg))
+		return h.renderImport(w, r, f, nil, http.StatusUnprocessableEntity)
+	}
 	if err != nil {
 		if f.SetError(h.R.Localizer(r), err, "file") {
 			return h.renderImport(w, r, f, nil, http.StatusUnprocessableEntity)
@@ -53,3 +72,6 @@ func (h *Handler) Import(w http.ResponseWriter, r *http.Request) error {
 	}
 	return h.renderImport(w, r, f, rep, http.StatusOK)
 }
+
+// LoadMessages adds the catalogue's messages to r (for the command line's errors).
+func LoadMessages(r *web.Renderer) error { return r.LoadCatalog(files, "i18n") }

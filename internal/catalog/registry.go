@@ -2,10 +2,12 @@ package catalog
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -13,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"kpss/internal/apperr"
 	"kpss/internal/czech"
@@ -23,15 +26,27 @@ import (
 // The open-data export of the MPSV registry of social-service providers
 // (rpss.json). Only the fields the catalogue needs are decoded; the provider's
 // statutory bodies (statutarniOrgany, personal names) are deliberately not
-// part of these types, so they are never read, stored or logged. Code-list
-// values come as a string, a number or an object {id|kod, nazev}; all three
-// are accepted.
+// part of these types, so they are never read, stored or logged. In the real
+// export code-list values are references {"id":"Obec/585459"} into the code
+// lists (see CodeLists); an older layout gave them inline as a string, a
+// number or {kod, nazev}: all are accepted.
 
 // code is a code-list value.
 type code struct {
-	ID   string
-	Name string
+	ID    string
+	Name  string
+	entry *codeEntry // the code list's item, once resolved
 }
+
+// key is the code without its kind: "585459" for "Obec/585459".
+func (c code) key() string { _, k := splitRef(c.ID); return k }
+
+// kind is the code list the value refers to ("Obec"), or "".
+func (c code) kind() string { k, _ := splitRef(c.ID); return k }
+
+// nested holds the keys under which the export wraps a code in an object of
+// its own: [{"cilovaSkupina":{"id":"CilovaSkupinaOsoby/24"}}].
+var nested = []string{"cilovaSkupina", "vekovaSkupina", "skupina"}
 
 func (c *code) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
@@ -45,6 +60,11 @@ func (c *code) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(b, &o); err != nil {
 			return err
 		}
+		for _, k := range nested {
+			if v, ok := o[k]; ok && o["id"] == nil && o["kod"] == nil {
+				return c.UnmarshalJSON(v)
+			}
+		}
 		for _, k := range []string{"id", "kod", "code"} {
 			if v, ok := o[k]; ok {
 				c.ID = flex(v)
@@ -53,7 +73,10 @@ func (c *code) UnmarshalJSON(b []byte) error {
 		}
 		for _, k := range []string{"nazev", "name", "text", "hodnota"} {
 			if v, ok := o[k]; ok {
-				c.Name = flex(v)
+				c.Name = localized(v)
+				if c.Name == "" {
+					c.Name = flex(v)
+				}
 				break
 			}
 		}
@@ -64,10 +87,45 @@ func (c *code) UnmarshalJSON(b []byte) error {
 	}
 }
 
+// matches says whether a filter value (a code, "Okres/3705", a name, a NUTS
+// code) names this value.
+func (c code) matches(f string) bool {
+	if f == "" {
+		return false
+	}
+	if f == czech.Fold(c.ID) || f == czech.Fold(c.key()) || (c.Name != "" && f == czech.Fold(c.Name)) {
+		return true
+	}
+	if c.entry != nil {
+		for _, a := range c.entry.Attrs {
+			if f == czech.Fold(a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // text is a string that may come as a number (identifiers, postcodes).
 type text string
 
 func (t *text) UnmarshalJSON(b []byte) error { *t = text(flex(b)); return nil }
+
+// name is a string that may come as an object {"nazev": …} (the street).
+type name string
+
+func (n *name) UnmarshalJSON(b []byte) error {
+	var c code
+	if err := c.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	if c.Name != "" {
+		*n = name(c.Name)
+	} else {
+		*n = name(c.ID)
+	}
+	return nil
+}
 
 func flex(b json.RawMessage) string {
 	var s string
@@ -89,7 +147,7 @@ func flex(b json.RawMessage) string {
 
 type regAddress struct {
 	KodAdresnihoMista text   `json:"kodAdresnihoMista"`
-	Ulice             string `json:"ulice"`
+	Ulice             name   `json:"ulice"`
 	CisloDomovni      text   `json:"cisloDomovni"`
 	CisloOrientacni   text   `json:"cisloOrientacni"`
 	CastObce          code   `json:"castObce"`
@@ -104,7 +162,7 @@ func (a regAddress) String() string {
 	if a.Text != "" {
 		return a.Text
 	}
-	street := a.Ulice
+	street := string(a.Ulice)
 	if street == "" {
 		street = a.CastObce.Name
 	}
@@ -121,6 +179,8 @@ func (a regAddress) String() string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+func (a regAddress) empty() bool { return a.Obec.ID == "" && a.Obec.Name == "" && a.Text == "" }
 
 type regContact struct{ Value string }
 
@@ -157,14 +217,18 @@ type regService struct {
 }
 
 type regProvider struct {
-	Nazev  string     `json:"nazev"`
-	ICO    text       `json:"ico"`
-	Adresa regAddress `json:"adresa"`
+	Nazev    string       `json:"nazev"`
+	ICO      text         `json:"ico"`
+	Adresa   regAddress   `json:"adresa"`
+	Emaily   []regContact `json:"emaily"`
+	Telefony []regContact `json:"telefony"`
+	Weby     []regContact `json:"weby"`
 }
 
 type regFacil struct {
-	Nazev  string     `json:"nazev"`
-	Adresa regAddress `json:"adresa"`
+	Nazev       string     `json:"nazev"`
+	Adresa      regAddress `json:"adresa"`
+	PoskytujeDo string     `json:"poskytujeDo"`
 }
 
 type regForm struct {
@@ -179,38 +243,90 @@ type cap struct {
 	Typ   code        `json:"typ"`
 }
 
-// decodeRegistry reads the export: an array of services, or an object whose
-// first array member holds them.
-func decodeRegistry(r io.Reader) ([]regService, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	b = bytes.TrimSpace(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))
-	var list []regService
-	if len(b) > 0 && b[0] == '[' {
-		err = json.Unmarshal(b, &list)
-	} else {
-		var obj map[string]json.RawMessage
-		if err = json.Unmarshal(b, &obj); err == nil {
-			keys := make([]string, 0, len(obj))
-			for k := range obj {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			err = fmt.Errorf("no list of services")
-			for _, k := range keys {
-				if v := bytes.TrimSpace(obj[k]); len(v) > 0 && v[0] == '[' {
-					err = json.Unmarshal(v, &list)
-					break
-				}
-			}
+// resolve names the record's code-list references from the code lists. A
+// reference into a list that was not given is an error naming that list; an
+// unknown code in a given list stays unnamed.
+func (r *regService) resolve(cl *CodeLists) error {
+	var err error
+	one := func(c *code) {
+		if err != nil || c.ID == "" || c.Name != "" {
+			return
+		}
+		kind := c.kind()
+		if _, known := CodeListFiles[kind]; !known {
+			return // a list the catalogue does not use (TypStavebnihoObjektu, CastObce)
+		}
+		if !cl.Has(kind) {
+			err = missingList(kind, c.ID)
+			return
+		}
+		if e, ok := cl.lookup(kind, c.key()); ok {
+			c.Name, c.entry = e.Name, &e
 		}
 	}
-	if err != nil {
-		return nil, &apperr.Error{Code: apperr.Invalid, Msg: apperr.Msg{Key: "catalog.err.json", Args: map[string]any{"Detail": err.Error()}}, Err: err}
+	addr := func(a *regAddress) {
+		one(&a.Obec)
+		if a.Obec.entry != nil { // a municipality knows its district and region
+			if a.Okres.ID == "" && a.Obec.entry.Refs["Okres"] != "" {
+				a.Okres.ID = "Okres/" + a.Obec.entry.Refs["Okres"]
+			}
+			if a.Kraj.ID == "" && a.Obec.entry.Refs["Kraj"] != "" {
+				a.Kraj.ID = "Kraj/" + a.Obec.entry.Refs["Kraj"]
+			}
+		}
+		one(&a.Okres)
+		if a.Kraj.ID == "" && a.Okres.entry != nil && a.Okres.entry.Refs["Kraj"] != "" {
+			a.Kraj.ID = "Kraj/" + a.Okres.entry.Refs["Kraj"]
+		}
+		one(&a.Kraj)
 	}
-	return list, nil
+	one(&r.DruhSocialniSluzby)
+	addr(&r.Poskytovatel.Adresa)
+	for i := range r.Zarizeni {
+		addr(&r.Zarizeni[i].Adresa)
+	}
+	for i := range r.KontaktniAdresy {
+		addr(&r.KontaktniAdresy[i])
+	}
+	for i := range r.Formy {
+		one(&r.Formy[i].Forma)
+		for j := range r.Formy[i].Kapacity {
+			one(&r.Formy[i].Kapacity[j].Typ)
+		}
+	}
+	for i := range r.CiloveSkupiny {
+		one(&r.CiloveSkupiny[i])
+	}
+	for i := range r.VekoveSkupiny {
+		one(&r.VekoveSkupiny[i])
+	}
+	return err
+}
+
+func missingList(kind, example string) error {
+	return &apperr.Error{Code: apperr.Invalid, Msg: apperr.Msg{Key: "catalog.err.codelist_missing", Args: map[string]any{
+		"List": codeListTitles[kind], "File": "ciselniky/" + CodeListFiles[kind], "Example": example}}}
+}
+
+// streamRegistry calls fn for every service of the export, one at a time (the
+// national file is about 100 MB: it is never held whole). A record that does
+// not fit the types is passed with its decoding error; a broken file stops.
+func streamRegistry(r io.Reader, fn func(regService, error) error) error {
+	err := streamArray(r, func(dec *json.Decoder) error {
+		var rec regService
+		if err := dec.Decode(&rec); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				return fn(rec, err)
+			}
+			return err
+		}
+		return fn(rec, nil)
+	})
+	if _, ok := apperr.As(err); err != nil && !ok {
+		return &apperr.Error{Code: apperr.Invalid, Msg: apperr.Msg{Key: "catalog.err.json", Args: map[string]any{"Detail": err.Error()}}, Err: err}
+	}
+	return err
 }
 
 // ImportOptions choose what part of the registry to import.
@@ -218,9 +334,16 @@ type ImportOptions struct {
 	// Municipalities by name or 6-digit code; empty means the region's
 	// municipalities of the partners registry.
 	Municipalities []string
-	// District is a district (okres) code or name; when set it replaces the
-	// municipality filter.
+	// District is a district (okres) by its code ("3705", "Okres/3705"),
+	// NUTS code (CZ0724) or name; when set it replaces the municipality filter.
 	District string
+	// Region is a region (kraj) by its code ("141", "Kraj/141"), NUTS code
+	// (CZ072) or name ("Zlínský kraj"); when set it replaces the others.
+	Region string
+	// Codes are the registry's code lists (ciselniky/*.json) that the real
+	// export refers to; an export that refers to a list not given is refused
+	// with an error naming the list.
+	Codes *CodeLists
 }
 
 // ImportReport says what an import did.
@@ -228,6 +351,7 @@ type ImportReport struct {
 	Created, Updated, Unchanged, Deactivated []string
 	Skipped                                  []Skip
 	Total                                    int // records in the file
+	Outside                                  int // records outside the chosen area (not imported, not changed)
 }
 
 // Skip is a record left out, with the reason (an i18n key and its value).
@@ -248,7 +372,17 @@ func (c *Catalog) typeFor(ctx context.Context, d code) (string, bool) {
 			return t.Code, true
 		}
 	}
-	for _, s := range []string{d.Name, d.ID} {
+	candidates := []string{d.Name, d.ID}
+	if d.entry != nil { // the code list may give the paragraph of the act
+		for _, a := range d.entry.Attrs {
+			if _, err := strconv.Atoi(strings.TrimRight(a, "abcdefgh")); err == nil && len(a) <= 4 {
+				candidates = append(candidates, "§ "+a)
+			} else {
+				candidates = append(candidates, a)
+			}
+		}
+	}
+	for _, s := range candidates {
 		if m := paragraphRe.FindStringSubmatch(s); m != nil {
 			for _, t := range ts {
 				if t.Paragraph == "§ "+m[1] {
@@ -279,27 +413,40 @@ var ageKeywords = []struct{ word, group string }{
 	{"dospeli", "adults"}, {"senior", "seniors"}, {"bez omezeni", ""},
 }
 
-var capUnits = map[string]string{"klient": "klientů", "kontakt": "kontaktů", "interv": "intervencí", "luzka": "lůžek", "hovor": "hovorů"}
+var capUnits = map[string]string{"klient": "klientů", "kontakt": "kontaktů", "interv": "intervencí", "luzk": "lůžek", "luzek": "lůžek", "hovor": "hovorů"}
+
+// capUnit is the unit of a capacity type ("luzka", "lůžka", "klienti") in the genitive plural.
+func capUnit(v string) string {
+	f := czech.Fold(v)
+	for k, u := range capUnits {
+		if f != "" && strings.HasPrefix(f, k) {
+			return u
+		}
+	}
+	return ""
+}
 
 // importScope is the region the import keeps.
 type importScope struct {
-	byCode, byName map[string]int64
-	district       string
+	byCode, byName   map[string]int64
+	district, region string // folded
 }
 
 func (sc importScope) match(a regAddress) (int64, bool) {
-	if sc.district != "" {
-		d := czech.Fold(sc.district)
-		if d == czech.Fold(a.Okres.ID) || d == czech.Fold(a.Okres.Name) {
-			id := sc.byCode[a.Obec.ID]
-			if id == 0 {
-				id = sc.byName[czech.Fold(a.Obec.Name)]
-			}
-			return id, true
+	muni := func() int64 {
+		id := sc.byCode[a.Obec.key()]
+		if id == 0 {
+			id = sc.byName[czech.Fold(a.Obec.Name)]
 		}
-		return 0, false
+		return id
 	}
-	if id, ok := sc.byCode[a.Obec.ID]; ok && a.Obec.ID != "" {
+	switch {
+	case sc.region != "":
+		return muni(), a.Kraj.matches(sc.region)
+	case sc.district != "":
+		return muni(), a.Okres.matches(sc.district)
+	}
+	if id, ok := sc.byCode[a.Obec.key()]; ok && a.Obec.key() != "" {
 		return id, true
 	}
 	id, ok := sc.byName[czech.Fold(a.Obec.Name)]
@@ -307,7 +454,7 @@ func (sc importScope) match(a regAddress) (int64, bool) {
 }
 
 func (c *Catalog) scope(ctx context.Context, opt ImportOptions) (importScope, error) {
-	sc := importScope{byCode: map[string]int64{}, byName: map[string]int64{}, district: strings.TrimSpace(opt.District)}
+	sc := importScope{byCode: map[string]int64{}, byName: map[string]int64{}, district: czech.Fold(strings.TrimSpace(opt.District)), region: czech.Fold(strings.TrimSpace(opt.Region))}
 	ms, _, err := c.Partners.FindMunicipalities(ctx, partner.Filter{Paging: store.Paging{PerPage: -1}})
 	if err != nil {
 		return sc, err
@@ -319,7 +466,7 @@ func (c *Catalog) scope(ctx context.Context, opt ImportOptions) (importScope, er
 		}
 	}
 	for _, m := range ms {
-		if len(want) > 0 && !want[czech.Fold(m.Name)] && !want[m.ZUJ] && sc.district == "" {
+		if len(want) > 0 && !want[czech.Fold(m.Name)] && !want[m.ZUJ] && sc.district == "" && sc.region == "" {
 			continue
 		}
 		sc.byName[czech.Fold(m.Name)] = m.ID
@@ -340,35 +487,60 @@ func (c *Catalog) scope(ctx context.Context, opt ImportOptions) (importScope, er
 	return sc, nil
 }
 
-// mapRecord turns a registry record into a service (without its organisation).
-func (c *Catalog) mapRecord(ctx context.Context, r regService, sc importScope, groups map[string]int64) (Service, string, bool) {
-	s := Service{RegistryID: string(r.Identifikator), Source: "registry", Status: StatusActive}
+// ended says whether an end date ("2025-06-30", possibly with a time) lies
+// before today.
+func ended(until string, today time.Time) bool {
+	until = strings.TrimSpace(until)
+	if len(until) < 10 {
+		return false
+	}
+	d, err := time.ParseInLocation("2006-01-02", until[:10], today.Location())
+	return err == nil && d.Before(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, today.Location()))
+}
+
+// czDate writes "2025-06-30" as 30. 6. 2025.
+func czDate(s string) string {
+	if d, err := time.Parse("2006-01-02", strings.TrimSpace(s)[:min(10, len(strings.TrimSpace(s)))]); err == nil {
+		return fmt.Sprintf("%d. %d. %d", d.Day(), d.Month(), d.Year())
+	}
+	return s
+}
+
+// mapRecord turns a registry record into a service (without its
+// organisation). notes are facilities left out (ended), reported beside.
+func (c *Catalog) mapRecord(ctx context.Context, r regService, sc importScope, groups map[string]int64, today time.Time) (s Service, reason string, ok bool, notes []Skip) {
+	s = Service{RegistryID: string(r.Identifikator), Source: "registry", Status: StatusActive}
 	if s.RegistryID == "" {
 		s.RegistryID = string(r.ID)
 	}
-	typ, ok := c.typeFor(ctx, r.DruhSocialniSluzby)
-	if !ok {
-		return s, "catalog.import.skip.type", false
-	}
-	s.TypeCode = typ
-	t, _ := c.Type(ctx, typ)
 	inScope := false
 	var munis []int64
+	var facilities []regFacil
 	for _, z := range r.Zarizeni {
 		id, ok := sc.match(z.Adresa)
 		if !ok {
 			continue
 		}
 		inScope = true
-		l := Location{Name: z.Nazev, Address: z.Adresa.String(), Postcode: formatPSC(string(z.Adresa.Psc)), RUIANCode: string(z.Adresa.KodAdresnihoMista), Accessibility: "unknown"}
+		if ended(z.PoskytujeDo, today) {
+			notes = append(notes, Skip{ID: s.RegistryID, Reason: "catalog.import.skip.facility_ended", Detail: strings.TrimSpace(z.Nazev + " " + czDate(z.PoskytujeDo))})
+			continue
+		}
+		facilities = append(facilities, z)
+		l := Location{Name: strings.TrimSpace(z.Nazev), Address: z.Adresa.String(), Postcode: formatPSC(string(z.Adresa.Psc)), RUIANCode: string(z.Adresa.KodAdresnihoMista), Accessibility: "unknown"}
 		if id != 0 {
 			l.MunicipalityID = &id
 			munis = append(munis, id)
 		}
 		s.Locations = append(s.Locations, l)
 	}
-	if !inScope {
-		for _, a := range append([]regAddress{r.Poskytovatel.Adresa}, r.KontaktniAdresy...) {
+	if !inScope || (len(facilities) == 0 && len(notes) > 0) {
+		// Without a facility of its own in the area (or with all of them
+		// closed), a service counts where its contact or provider is.
+		for _, a := range append(slices.Clone(r.KontaktniAdresy), r.Poskytovatel.Adresa) {
+			if a.empty() {
+				continue
+			}
 			if id, ok := sc.match(a); ok {
 				inScope = true
 				if id != 0 {
@@ -378,53 +550,49 @@ func (c *Catalog) mapRecord(ctx context.Context, r regService, sc importScope, g
 		}
 	}
 	if !inScope {
-		return s, "catalog.import.skip.outside", false
+		return s, "catalog.import.skip.outside", false, nil
 	}
+	if ended(r.DatumPoskytovaniDo, today) {
+		return s, "catalog.import.skip.ended", false, nil
+	}
+	typ, ok := c.typeFor(ctx, r.DruhSocialniSluzby)
+	if !ok {
+		return s, "catalog.import.skip.type", false, notes
+	}
+	s.TypeCode = typ
+	t, _ := c.Type(ctx, typ)
 	s.MunicipalityIDs = dedupe(munis)
-	s.Name = strings.TrimSpace(r.Nazev)
-	if s.Name == "" {
-		s.Name = upperFirst(t.Name)
-		if len(r.Zarizeni) > 0 && r.Zarizeni[0].Nazev != "" {
-			facility := strings.TrimSpace(r.Zarizeni[0].Nazev)
-			// "Pečovatelská služba Napajedla" says it all; "Klub Slunce" needs its type.
-			stem := []rune(czech.Fold(t.Name))
-			if len(stem) > 5 {
-				stem = stem[:5]
-			}
-			if strings.Contains(czech.Fold(facility), string(stem)) {
-				s.Name = facility
-			} else {
-				s.Name += " – " + facility
-			}
-		}
-	}
+	s.Name = serviceName(r, t, facilities)
 	var caps []string
 	for _, f := range r.Formy {
-		switch strings.ToLower(f.Forma.ID) {
-		case "pob", "pobytova":
+		switch form := czech.Fold(f.Forma.key() + " " + f.Forma.Name); {
+		case strings.HasPrefix(form, "pob"):
 			s.Residential = true
-		case "amb", "ambulantni":
+		case strings.HasPrefix(form, "amb"):
 			s.Outpatient = true
-		case "ter", "terenni":
+		case strings.HasPrefix(form, "ter"):
 			s.Field = true
 		}
 		for _, k := range f.Kapacity {
 			if k.Pocet == "" {
 				continue
 			}
-			unit := capUnits[strings.ToLower(k.Typ.ID)]
-			if unit == "" {
-				unit = k.Typ.Name
+			unit := k.Typ.Name
+			for _, v := range []string{k.Typ.key(), k.Typ.Name} {
+				if u := capUnit(v); u != "" {
+					unit = u
+					break
+				}
 			}
 			caps = append(caps, strings.TrimSpace(string(k.Pocet)+" "+unit+" "+k.Popis))
 		}
 	}
 	if !s.Residential && !s.Outpatient && !s.Field {
-		return s, "catalog.import.skip.form", false
+		return s, "catalog.import.skip.form", false, notes
 	}
 	s.Capacity = strings.Join(caps, "; ")
 	for _, g := range r.CiloveSkupiny {
-		f := czech.Fold(g.Name + " " + strings.ReplaceAll(g.ID, "-", " "))
+		f := czech.Fold(g.Name + " " + strings.ReplaceAll(g.key(), "-", " "))
 		for _, k := range groupKeywords {
 			if strings.Contains(f, k.word) && groups[k.code] != 0 {
 				s.TargetGroupIDs = append(s.TargetGroupIDs, groups[k.code])
@@ -434,7 +602,7 @@ func (c *Catalog) mapRecord(ctx context.Context, r regService, sc importScope, g
 	s.TargetGroupIDs = dedupe(s.TargetGroupIDs)
 	ages := map[string]bool{}
 	for _, g := range r.VekoveSkupiny {
-		f := czech.Fold(g.Name + " " + strings.ReplaceAll(g.ID, "-", " "))
+		f := czech.Fold(g.Name + " " + strings.ReplaceAll(g.key(), "-", " "))
 		for _, k := range ageKeywords {
 			if strings.Contains(f, k.word) {
 				if k.group != "" {
@@ -449,16 +617,57 @@ func (c *Catalog) mapRecord(ctx context.Context, r regService, sc importScope, g
 			s.AgeGroups = append(s.AgeGroups, g)
 		}
 	}
-	if len(r.Emaily) > 0 {
-		s.Email = r.Emaily[0].Value
+	// The service's own contacts; the provider's where it gives none.
+	first := func(own, provider []regContact) string {
+		for _, l := range [][]regContact{own, provider} {
+			for _, c := range l {
+				if c.Value != "" {
+					return c.Value
+				}
+			}
+		}
+		return ""
 	}
-	if len(r.Telefony) > 0 {
-		s.Phone = r.Telefony[0].Value
+	s.Email = first(r.Emaily, r.Poskytovatel.Emaily)
+	s.Phone = first(r.Telefony, r.Poskytovatel.Telefony)
+	s.Web = first(r.Weby, r.Poskytovatel.Weby)
+	return s, "", true, notes
+}
+
+// serviceName builds a name the way people call the service. The export has
+// none of its own (only the type, the facilities and the provider):
+// "Domov pro seniory Napajedla" (the facility says what it is), "Odlehčovací
+// služby – Klub Slunce" (it does not), "Pečovatelská služba – Charita
+// Otrokovice" (no facility: the provider).
+func serviceName(r regService, t ServiceType, facilities []regFacil) string {
+	if n := strings.TrimSpace(r.Nazev); n != "" {
+		return n
 	}
-	if len(r.Weby) > 0 {
-		s.Web = r.Weby[0].Value
+	typeName := upperFirst(t.Name)
+	if typeName == "" {
+		typeName = upperFirst(r.DruhSocialniSluzby.Name)
 	}
-	return s, "", true
+	// "domovy pro seniory" → "domov": the stem a facility's name repeats.
+	stem := []rune(czech.Fold(t.Name))
+	if len(stem) > 5 {
+		stem = stem[:5]
+	}
+	says := func(n string) bool { return len(stem) > 0 && strings.Contains(czech.Fold(n), string(stem)) }
+	for _, z := range facilities {
+		if n := strings.TrimSpace(z.Nazev); n != "" {
+			if says(n) {
+				return n
+			}
+			return typeName + " – " + n
+		}
+	}
+	if n := strings.TrimSpace(r.Poskytovatel.Nazev); n != "" {
+		if says(n) {
+			return n
+		}
+		return typeName + " – " + n
+	}
+	return typeName
 }
 
 func upperFirst(s string) string {
@@ -492,11 +701,7 @@ func registryHash(s Service) string {
 // how to apply, fees, opening hours and accessibility of known locations,
 // local locations); a record that is gone is marked inactive, never deleted.
 func (c *Catalog) Import(ctx context.Context, r io.Reader, opt ImportOptions) (*ImportReport, error) {
-	recs, err := decodeRegistry(r)
-	if err != nil {
-		return nil, err
-	}
-	rep := &ImportReport{Total: len(recs)}
+	rep := &ImportReport{}
 	sc, err := c.scope(ctx, opt)
 	if err != nil {
 		return nil, err
@@ -515,17 +720,38 @@ func (c *Catalog) Import(ctx context.Context, r io.Reader, opt ImportOptions) (*
 		org regProvider
 	}
 	var items []item
-	seen := map[string]bool{}
-	for _, rec := range recs {
-		s, reason, ok := c.mapRecord(ctx, rec, sc, groups)
-		id := s.RegistryID
+	seen := map[string]bool{}   // imported now
+	inFile := map[string]bool{} // in the file, imported or not (outside the area: left alone)
+	today := c.Now()
+	err = streamRegistry(r, func(rec regService, decodeErr error) error {
+		rep.Total++
+		id := string(rec.Identifikator)
+		if id == "" {
+			id = string(rec.ID)
+		}
+		if decodeErr != nil {
+			rep.Skipped = append(rep.Skipped, Skip{ID: cmp.Or(id, "?"), Reason: "catalog.import.skip.unreadable", Detail: decodeErr.Error()})
+			inFile[id] = id != ""
+			return nil
+		}
+		if err := rec.resolve(opt.Codes); err != nil {
+			return err
+		}
+		s, reason, ok, notes := c.mapRecord(ctx, rec, sc, groups, today)
+		id = s.RegistryID
+		if id != "" && reason != "catalog.import.skip.ended" {
+			inFile[id] = true
+		}
+		rep.Skipped = append(rep.Skipped, notes...)
 		switch {
 		case id == "":
 			rep.Skipped = append(rep.Skipped, Skip{ID: "?", Reason: "catalog.import.skip.no_id"})
+		case !ok && reason == "catalog.import.skip.outside":
+			rep.Outside++
+		case !ok && reason == "catalog.import.skip.ended":
+			rep.Skipped = append(rep.Skipped, Skip{ID: id, Reason: reason, Detail: czDate(rec.DatumPoskytovaniDo)})
 		case !ok:
-			if reason != "catalog.import.skip.outside" {
-				rep.Skipped = append(rep.Skipped, Skip{ID: id, Reason: reason, Detail: strings.TrimSpace(rec.DruhSocialniSluzby.Name + " " + rec.DruhSocialniSluzby.ID)})
-			}
+			rep.Skipped = append(rep.Skipped, Skip{ID: id, Reason: reason, Detail: strings.TrimSpace(rec.DruhSocialniSluzby.Name + " " + rec.DruhSocialniSluzby.ID)})
 		case seen[id]:
 			rep.Skipped = append(rep.Skipped, Skip{ID: id, Reason: "catalog.import.skip.duplicate"})
 		default:
@@ -536,10 +762,14 @@ func (c *Catalog) Import(ctx context.Context, r io.Reader, opt ImportOptions) (*
 			}
 			if ico == "" || rec.Poskytovatel.Nazev == "" {
 				rep.Skipped = append(rep.Skipped, Skip{ID: id, Reason: "catalog.import.skip.provider"})
-				continue
+				return nil
 			}
 			items = append(items, item{s: s, ico: ico, org: rec.Poskytovatel})
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	// Providers first (through the partners registry, each in its own
 	// transaction): found by IČO, created when new; existing entries are not
@@ -633,8 +863,8 @@ func (c *Catalog) Import(ctx context.Context, r io.Reader, opt ImportOptions) (*
 		sort.Strings(ids)
 		for _, id := range ids {
 			cur := existing[id]
-			if seen[id] || cur.Status != StatusActive {
-				continue
+			if seen[id] || inFile[id] || cur.Status != StatusActive {
+				continue // imported now, or outside the area chosen this time
 			}
 			old, err := findService(ctx, tx, cur.ID)
 			if err != nil {
@@ -698,12 +928,15 @@ func merge(local, reg Service) Service {
 
 // skipReasons explain the skip keys in the command line's report.
 var skipReasons = map[string]string{
-	"catalog.import.skip.type":      "neznámý druh služby / unknown service type",
-	"catalog.import.skip.form":      "chybí forma poskytování / no form of provision",
-	"catalog.import.skip.no_id":     "chybí identifikátor / no identifier",
-	"catalog.import.skip.duplicate": "identifikátor v souboru dvakrát / identifier twice in the file",
-	"catalog.import.skip.provider":  "chybí nebo je neplatný poskytovatel (název, IČO) / missing or invalid provider",
-	"catalog.import.skip.invalid":   "neplatné údaje / invalid data",
+	"catalog.import.skip.type":           "neznámý druh služby / unknown service type",
+	"catalog.import.skip.form":           "chybí forma poskytování / no form of provision",
+	"catalog.import.skip.no_id":          "chybí identifikátor / no identifier",
+	"catalog.import.skip.duplicate":      "identifikátor v souboru dvakrát / identifier twice in the file",
+	"catalog.import.skip.provider":       "chybí nebo je neplatný poskytovatel (název, IČO) / missing or invalid provider",
+	"catalog.import.skip.invalid":        "neplatné údaje / invalid data",
+	"catalog.import.skip.ended":          "registrace služby skončila / the registration ended",
+	"catalog.import.skip.facility_ended": "zařízení už službu neposkytuje / the facility no longer provides it",
+	"catalog.import.skip.unreadable":     "záznam nelze přečíst / unreadable record",
 }
 
 // SkipReason is the bilingual text of a skip reason key.

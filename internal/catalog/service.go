@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"errors"
+	"kpss/internal/outbox"
 	"slices"
 	"sync"
 	"time"
@@ -22,6 +23,9 @@ type Catalog struct {
 	Audit    *audit.Log
 	Now      func() time.Time
 	Partners *partner.Service
+	// Outbox queues the confirmation requests in their transaction; nil:
+	// the sender given sends them at once (unit tests).
+	Outbox *outbox.Outbox
 
 	typesOnce sync.Once
 	types     []ServiceType

@@ -4,6 +4,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"strconv"
 	"time"
@@ -11,6 +12,13 @@ import (
 
 // Config is everything a kpss process needs to know.
 type Config struct {
+	// Role is what `kpss serve` runs, KPSS_ROLE: "all" (pages and jobs, the
+	// default), "web" (pages only: run the jobs elsewhere) or "worker" (jobs
+	// and the outbox, serving only /healthz, /readyz and /metrics).
+	Role string
+	// MetricsToken lets a scraper from another host read /metrics,
+	// KPSS_METRICS_TOKEN; without it only loopback may.
+	MetricsToken  string
 	Addr          string        // listen address, KPSS_ADDR
 	DB            string        // DSN, KPSS_DB: sqlite:PATH or postgres://…
 	Demo          bool          // load the demo region into an empty database
@@ -56,6 +64,8 @@ func FromEnv() Config {
 		DemoPassword: os.Getenv("KPSS_DEMO_PASSWORD"),
 		Assets:       os.Getenv("KPSS_ASSETS"),
 		MapTiles:     env("KPSS_MAP_TILES", DefaultMapTiles),
+		Role:         env("KPSS_ROLE", "all"),
+		MetricsToken: os.Getenv("KPSS_METRICS_TOKEN"),
 	}
 	c.MapAttribution = env("KPSS_MAP_ATTRIBUTION", "")
 	if c.MapAttribution == "" && c.MapTiles == DefaultMapTiles {
@@ -74,4 +84,20 @@ func env(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// Roles of a `kpss serve` process.
+const (
+	RoleAll    = "all"
+	RoleWeb    = "web"
+	RoleWorker = "worker"
+)
+
+// CheckRole returns a Czech (and English) error for an unknown role.
+func CheckRole(role string) error {
+	switch role {
+	case RoleAll, RoleWeb, RoleWorker:
+		return nil
+	}
+	return fmt.Errorf("neznámá role %q: použijte all, web nebo worker (KPSS_ROLE / -role) / unknown role %q: use all, web or worker", role, role)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"kpss/internal/outbox"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ type Service struct {
 	Now      func() time.Time
 	Partners *partner.Service
 	Mail     mail.Sender
+	Outbox   *outbox.Outbox // nil: Mail sends at once
 	BaseURL  string
 }
 
@@ -357,8 +359,13 @@ func (s *Service) RemindAuthors(ctx context.Context) (int, error) {
 				Summary: fmt.Sprintf("%s → %s", p.Topic, org.Name)}); err != nil {
 				return err
 			}
-			// Sent inside the transaction: a failed e-mail leaves no record,
-			// so the next run tries again.
+			// Queued in the shared outbox with the record (delivered after
+			// the commit, retried); without one sent inside the transaction,
+			// so that a failed e-mail leaves no record and the next run
+			// tries again.
+			if s.Outbox != nil {
+				return s.Outbox.Enqueue(ctx, tx, outbox.Message{Module: "news", Kind: "reminder", Ref: fmt.Sprintf("news:plan:%d", p.ID), Batch: kind, Mail: msg})
+			}
 			return s.Mail.Send(ctx, msg)
 		})
 		if err != nil {

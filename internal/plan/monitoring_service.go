@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"kpss/internal/outbox"
 	"sort"
 	"strings"
 	"time"
@@ -530,13 +531,28 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 				if inserted = n == 1; !inserted {
 					return nil
 				}
+				if s.Outbox != nil && len(to) > 0 {
+					// Queued with the record of the reminder: delivered after
+					// the commit, retried through an SMTP outage.
+					if err := s.Outbox.Enqueue(ctx, tx, outbox.Message{Module: "plan", Kind: "reminder", Ref: fmt.Sprintf("plan:round:%d", r.ID),
+						Batch: day, Mail: reminderMail(r, kind, names, to, s.BaseURL)}); err != nil {
+						return err
+					}
+				}
 				return s.Audit.Record(ctx, tx, audit.Entry{Action: "remind", Entity: "monitoring_round", EntityID: r.ID, Summary: fmt.Sprintf("%s: %d", r.Name, len(names)),
 					After: map[string]any{"organisation_id": orgID, "kind": kind, "recipients": len(to), "missing": len(names)}})
 			})
 			if err != nil {
 				return sent, err
 			}
-			if !inserted || len(to) == 0 || s.Mail == nil {
+			if !inserted || len(to) == 0 {
+				continue
+			}
+			if s.Outbox != nil {
+				sent++
+				continue
+			}
+			if s.Mail == nil {
 				continue
 			}
 			if err := s.Mail.Send(ctx, reminderMail(r, kind, names, to, s.BaseURL)); err != nil {

@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"kpss/internal/outbox"
 	"log/slog"
 	"strings"
 	"time"
@@ -25,8 +26,11 @@ type Service struct {
 	Partners *partner.Service
 	Auth     *auth.Service // provider accounts for the reminders; may be nil
 	Mail     mail.Sender
-	BaseURL  string
-	Log      *slog.Logger
+	// Outbox queues the reminders in the transaction that records them;
+	// nil: Mail sends them at once (unit tests).
+	Outbox  *outbox.Outbox
+	BaseURL string
+	Log     *slog.Logger
 	// Actuals gives the project indicators' actual counts (meetings held …);
 	// the groups module sets it. Nil: not connected yet.
 	Actuals ProjectActuals

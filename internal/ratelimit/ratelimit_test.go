@@ -34,21 +34,29 @@ func TestLimitAcrossReplicas(t *testing.T) {
 		if ok, _ := a.Allow(ctx, "survey:10.0.0.2", 5, time.Hour); !ok {
 			t.Fatal("another address was refused")
 		}
-		// Half an hour into the next window half of the previous still counts.
-		clock = time.Date(2026, 12, 1, 10, 30, 0, 0, time.UTC)
-		if n, _ := a.Count(ctx, "survey:10.0.0.1", time.Hour); n != 3 {
-			t.Errorf("weighted count %v, want 3 (6 hits × ½)", n)
+		// Sixty minutes on, the first hits leave the window, one slot at a time.
+		if w, _ := a.Wait(ctx, "survey:10.0.0.1", 5, time.Hour); w != time.Hour {
+			t.Errorf("wait %v, want an hour (all hits in one slot)", w)
+		}
+		clock = clock.Add(59 * time.Minute)
+		if ok, _ := a.Check(ctx, "survey:10.0.0.1", 5, time.Hour); ok {
+			t.Error("free again before the hour passed")
+		}
+		clock = clock.Add(time.Minute)
+		if n, _ := a.Count(ctx, "survey:10.0.0.1", time.Hour); n != 0 {
+			t.Errorf("count %d an hour on, want 0", n)
 		}
 		if ok, _ := a.Check(ctx, "survey:10.0.0.1", 5, time.Hour); !ok {
-			t.Error("still refused as the window moved on")
+			t.Error("still refused after the hour")
 		}
+		a.Hit(ctx, "survey:10.0.0.1", time.Hour)
 		if err := a.Reset(ctx, "survey:10.0.0.1", time.Hour); err != nil {
 			t.Fatal(err)
 		}
 		if n, _ := a.Count(ctx, "survey:10.0.0.1", time.Hour); n != 0 {
 			t.Errorf("after reset %v", n)
 		}
-		if n, err := a.Purge(ctx, clock); err != nil || n != 1 {
+		if n, err := a.Purge(ctx, clock); err != nil || n != 1 { // 10.0.0.2's slot
 			t.Errorf("purge: %d %v", n, err)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"kpss/internal/apperr"
+	"kpss/internal/grant"
 	"kpss/internal/suggestion"
 )
 
@@ -21,9 +22,10 @@ const bodyMax = 2 << 20
 // uploadMax lists the routes that take files, each with its cap. A new
 // upload route must be added here, or its uploads stop at bodyMax.
 var uploadMax = map[string]int64{
-	"POST /podnet":                suggestion.MaxPhoto + 1<<20, // a photo and the rest of the form
-	"POST /katalog/sprava/import": 256 << 20,                   // the registry's export of a whole region
-	"POST /plan/ukazatele/import": bodyMax,                     // a CSV of indicator values
+	"POST /podnet":                      suggestion.MaxPhoto + 1<<20, // a photo and the rest of the form
+	"POST /katalog/sprava/import":       256 << 20,                   // the registry's export of a whole region
+	"POST /plan/ukazatele/import":       bodyMax,                     // a CSV of indicator values
+	"POST /dotace/zadosti/{id}/prilohy": grant.MaxAttachment + 1<<20, // a PDF attached to a grant application
 }
 
 // uploadTime is how long an upload route may take to read its body; other

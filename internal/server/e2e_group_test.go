@@ -34,21 +34,7 @@ func newGroupEnv(t *testing.T, smtp *mailtest.Server, baseURL func() string) *te
 	if _, err := demo.Load(context.Background(), demo.Deps{DB: db, Auth: srv.Auth(), Partners: partner.NewService(db, audit.New(), time.Now), Now: time.Now}, demoPassword); err != nil {
 		t.Fatal(err)
 	}
-	// The outbox job runs as under `kpss serve`, until the test ends.
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	for _, j := range srv.Jobs() {
-		if j.Name == "outbox" {
-			go func() {
-				defer close(done)
-				j.Run(ctx)
-			}()
-		}
-	}
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
+	runOutboxWorker(t, srv)
 	return &testEnv{t: t, srv: srv, db: db}
 }
 

@@ -24,6 +24,7 @@ func TestSuggestionFromCitizenToResolution(t *testing.T) {
 	b := browsertest.New(t)
 	smtp := mailtest.NewServer(t)
 	e := newSuggestionEnv(t, "sqlite", mail.NewSMTP(smtp.Config()))
+	runOutboxWorker(t, e.srv)
 	ts := httptest.NewServer(e.srv)
 	defer ts.Close()
 

@@ -14,6 +14,7 @@ func init() {
 		Order: 50,
 		Init: func(env *Env) (any, error) {
 			c := catalog.New(env.DB, env.Audit, env.Partners, env.Now)
+			c.Outbox = env.Outbox
 			return catalog.NewHandler(c, env.R, env.API, env.Mail, env.BaseURL)
 		},
 		Routes: func(mod any) []Route {

@@ -17,6 +17,7 @@ func init() {
 		Order: 62,
 		Init: func(env *Env) (any, error) {
 			svc := news.NewService(env.DB, env.Audit, env.Now, env.Partners, env.Mail, env.BaseURL)
+			svc.Outbox = env.Outbox
 			env.AddJob(Job{Name: "news-reminders", Every: time.Hour, Run: func(ctx context.Context) error {
 				n, err := svc.RemindAuthors(ctx)
 				if n > 0 {

@@ -26,6 +26,7 @@ func init() {
 		Init: func(env *Env) (any, error) {
 			svc := plan.NewService(env.DB, env.Audit, env.Now, env.Partners)
 			svc.Auth, svc.Mail, svc.BaseURL, svc.Log = env.Auth, env.Mail, env.BaseURL, env.Log
+			svc.Outbox = env.Outbox
 			// Seams to the modules below: the plan's measures for the refer
 			// action and the agenda items; suggestions referred to measures,
 			// meetings held and resolutions for the evaluation.

@@ -16,10 +16,13 @@ func init() {
 		Order: 20,
 		Init: func(env *Env) (any, error) {
 			svc := suggestion.NewService(env.DB, env.Audit, env.Now, env.Partners, env.Mail, env.BaseURL, env.Log)
+			svc.Outbox = env.Outbox
 			h, err := suggestion.NewHandler(svc, env.R, env.API, env.Auth, account.ClientIP)
 			if err != nil {
 				return nil, err
 			}
+			// The public form's limit per address holds across replicas.
+			h.Limiter.Shared = env.Limits
 			env.AddJob(Job{Name: "suggestion-digest", Every: time.Hour, Run: svc.SendDigests})
 			return h, nil
 		},

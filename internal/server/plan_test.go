@@ -450,6 +450,7 @@ func TestRemindersAreADailyDigest(t *testing.T) {
 	s := planSvc(e)
 	mem := &mail.Memory{}
 	s.Mail = mem
+	e.srv.Env().Outbox.Mail = mem
 	r := openRound2026(t, e)
 	svcIDs, _ := planIDs(t, e)
 	// Charita confirms one of its four services.
@@ -463,12 +464,15 @@ func TestRemindersAreADailyDigest(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("sent %d, %v (only Charita has a provider account)", n, err)
 	}
+	e.deliver()
 	msgs := mem.Messages()
 	if len(msgs) != 1 || msgs[0].To[0] != "poskytovatel@kpss.example" || !strings.Contains(msgs[0].Text, "Pečovatelská služba Charity Otrokovice") ||
 		strings.Contains(msgs[0].Text, "Tísňová péče Anežka") || !strings.Contains(msgs[0].Subject, "(3)") || !strings.Contains(msgs[0].Text, "31. 3. 2027") {
 		t.Fatalf("digest = %+v", msgs)
 	}
-	if n, _ := s.SendReminders(context.Background()); n != 0 || len(mem.Messages()) != 1 {
+	n, _ = s.SendReminders(context.Background())
+	e.deliver()
+	if n != 0 || len(mem.Messages()) != 1 {
 		t.Fatal("a second run on the same day sent again")
 	}
 	clock = clock.AddDate(0, 0, 1) // six days before: no reminder day
@@ -476,7 +480,9 @@ func TestRemindersAreADailyDigest(t *testing.T) {
 		t.Fatal("reminder on a quiet day")
 	}
 	clock = time.Date(2027, time.April, 1, 8, 0, 0, 0, time.UTC) // the day after
-	if n, _ := s.SendReminders(context.Background()); n != 1 || !strings.Contains(mem.Messages()[1].Text, "uplynul") {
+	n, _ = s.SendReminders(context.Background())
+	e.deliver()
+	if n != 1 || len(mem.Messages()) != 2 || !strings.Contains(mem.Messages()[1].Text, "uplynul") {
 		t.Fatal("no reminder after the deadline")
 	}
 }

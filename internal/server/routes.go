@@ -31,6 +31,8 @@ func (s *Server) routes() []Route {
 			// Public
 			{"GET /{$}", public, s.showHome, false},
 			{"GET /healthz", public, s.health, false},
+			{"GET /readyz", public, s.ready, false},
+			{"GET /metrics", public, s.showMetrics, false}, // loopback or KPSS_METRICS_TOKEN, checked inside
 			{"GET /jazyk/{lang}", public, s.setLanguage, false},
 			{"GET /pristupnost", public, s.showAccessibility, false},
 			{"GET /prihlaseni", public, acc.ShowSignIn, false},
@@ -48,6 +50,11 @@ func (s *Server) routes() []Route {
 			{"GET /sprava/uzivatele/{id}", admin, acc.ShowUserForm, false},
 			{"POST /sprava/uzivatele/{id}", admin, acc.SaveUser, false},
 			{"POST /sprava/uzivatele/{id}/heslo", admin, acc.ResetPassword, false},
+
+			// Operations: the outbox of e-mails and the scheduled jobs (coordinator, admin)
+			{"GET /sprava/posta", staff, s.ops.ShowOutbox, false},
+			{"POST /sprava/posta/znovu", staff, s.ops.RetryOutbox, false},
+			{"POST /sprava/posta/{id}/znovu", staff, s.ops.RetryOutbox, false},
 
 			// Audit log (coordinator, admin)
 			{"GET /historie", staff, s.audit.ShowAuditList, false},
@@ -134,5 +141,6 @@ func (s *Server) routes() []Route {
 var coreNav = []NavEntry{
 	{"/partneri", "nav.partners", 80},
 	{"/historie", "nav.audit", 90},
+	{"/sprava/posta", "ops.nav", 92},
 	{"/sprava/uzivatele", "nav.users", 95},
 }

@@ -22,6 +22,7 @@ import (
 	"kpss/internal/auth"
 	"kpss/internal/jobs"
 	"kpss/internal/mail"
+	"kpss/internal/ops"
 	"kpss/internal/outbox"
 	"kpss/internal/partner"
 	"kpss/internal/ratelimit"
@@ -53,23 +54,26 @@ type Deps struct {
 
 // Server is the kpss web application.
 type Server struct {
-	db      *store.DB
-	log     *slog.Logger
-	now     func() time.Time
-	auth    *auth.Service
-	rd      *web.Renderer
-	api     *web.API
-	account *account.Handler
-	partner *partner.Handler
-	audit   *auditlog.Handler
-	list    []Route
-	policy  map[string]*auth.Policy // "GET /path" → policy, for the menu
-	handler http.Handler
-	secure  bool
-	env     *Env
-	jobs    []Job
-	nav     []NavEntry
-	leaflet string // folder of Leaflet's dist files; "" without maps
+	db           *store.DB
+	log          *slog.Logger
+	now          func() time.Time
+	auth         *auth.Service
+	rd           *web.Renderer
+	api          *web.API
+	account      *account.Handler
+	partner      *partner.Handler
+	audit        *auditlog.Handler
+	list         []Route
+	policy       map[string]*auth.Policy // "GET /path" → policy, for the menu
+	handler      http.Handler
+	secure       bool
+	env          *Env
+	jobs         []Job
+	nav          []NavEntry
+	leaflet      string // folder of Leaflet's dist files; "" without maps
+	metrics      *ops.Metrics
+	metricsToken string
+	ops          *ops.Handler
 }
 
 // New builds the server and checks the route list.
@@ -77,7 +81,14 @@ func New(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &Server{db: d.DB, log: d.Log, now: d.Now, secure: d.SecureCookies}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	// Every log line of a request carries its id.
+	if _, ok := d.Log.Handler().(ops.LogHandler); !ok {
+		d.Log = slog.New(ops.LogHandler{Handler: d.Log.Handler()})
+	}
+	s := &Server{db: d.DB, log: d.Log, now: d.Now, secure: d.SecureCookies, metrics: ops.NewMetrics()}
 	alog := &audit.Log{Now: d.Now}
 	s.auth = auth.NewService(d.DB, alog, d.Now)
 	if d.IdleTimeout > 0 {
@@ -104,7 +115,12 @@ func New(d Deps) (*Server, error) {
 	s.env = &Env{DB: d.DB, Log: d.Log, Now: d.Now, Audit: alog, Auth: s.auth, R: s.rd, API: s.api, Mail: d.Mail,
 		BaseURL: d.BaseURL, Partners: psvc, PartnerH: s.partner, Modules: map[string]any{}, jobs: &s.jobs,
 		Outbox: outbox.New(d.DB, d.Mail, d.Log, alog, d.Now), Limits: ratelimit.New(d.DB, d.Now)}
+	s.auth.Limits = s.env.Limits
 	s.addPlatformJobs()
+	s.addPlatformMetrics()
+	if s.ops, err = ops.NewHandler(s.env.Outbox, s.Scheduler, s.rd); err != nil {
+		return nil, err
+	}
 	// People archived for longer than the retention period lose their name
 	// and contacts (kpss retention people does the same by hand).
 	s.env.AddJob(Job{Name: "partner-people-retention", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
@@ -192,7 +208,7 @@ func (s *Server) mount() error {
 		r = r.WithContext(web.WithLang(r.Context(), s.lang(r)))
 		s.rd.Error(w, r, apperr.New(apperr.Forbidden, "err.csrf"))
 	}))
-	s.handler = s.recoverer(securityHeaders(s.rd.Map.TileOrigin(), cors(cop.Handler(mux))))
+	s.handler = s.observe(s.recoverer(securityHeaders(s.rd.Map.TileOrigin(), cors(cop.Handler(mux)))))
 	return nil
 }
 
@@ -211,6 +227,7 @@ func filesHandler(fsys fs.FS, maxAge time.Duration) http.Handler {
 // guard identifies the caller, checks the route's policy and runs the handler.
 func (s *Server) guard(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setPattern(r.Context(), rt.Pattern)
 		ctx := web.WithLang(r.Context(), s.lang(r))
 		r = r.WithContext(ctx)
 		if !s.limitBody(w, r, rt) {

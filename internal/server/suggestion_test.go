@@ -102,6 +102,7 @@ func TestCitizenSubmitsAndTracks(t *testing.T) {
 			if code == nil {
 				t.Fatalf("no tracking code on the thank-you page: %s", rec.Body.String())
 			}
+			e.deliver()
 			msgs := m.Messages()
 			if len(msgs) != 1 || msgs[0].To[0] != "eva@example.cz" || !strings.Contains(msgs[0].Text, "http://kpss.test/podnet/"+code[1]) {
 				t.Fatalf("confirmation e-mail: %+v", msgs)
@@ -151,6 +152,7 @@ func TestCitizenSubmitsAndTracks(t *testing.T) {
 			if !strings.Contains(tb, "Vyřešený") || !strings.Contains(tb, "Lavička byla osazena.") || strings.Contains(tb, "Faktura") {
 				t.Errorf("tracking page after resolving: resolved=%v note=%v internal=%v", strings.Contains(tb, "Vyřešený"), strings.Contains(tb, "osazena"), strings.Contains(tb, "Faktura"))
 			}
+			e.deliver()
 			if last := m.Messages()[len(m.Messages())-1]; !strings.Contains(last.Subject, "vyřešený") || !strings.Contains(last.Text, "Lavička byla osazena.") {
 				t.Errorf("resolution e-mail: %+v", last)
 			}
@@ -163,6 +165,7 @@ func TestSuggestionHoneypotAndRateLimit(t *testing.T) {
 	h := e.suggestionHandler()
 	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 	h.Limiter.Now = func() time.Time { return now }
+	h.Limiter.Shared.Now = h.Limiter.Now
 	count := func() int {
 		var n int
 		e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM suggestions`).Scan(&n)
@@ -615,6 +618,7 @@ func TestSuggestionKeepsTheCitizensLanguage(t *testing.T) {
 	}
 	var lang string
 	e.db.QueryRow(context.Background(), `SELECT lang FROM suggestions WHERE code = ?`, code[1]).Scan(&lang)
+	e.deliver()
 	msgs := m.Messages()
 	if lang != "en" || len(msgs) != 1 || !strings.Contains(msgs[0].Subject, "Your suggestion has the code "+code[1]) {
 		t.Errorf("language %q, e-mails %+v", lang, msgs)

@@ -204,3 +204,27 @@ func (e *testEnv) do(method, target string, form url.Values, c *http.Cookie) *ht
 }
 
 func storetestEngines() []string { return storetest.Engines() }
+
+// deliver runs the shared outbox once, as the worker of `kpss serve` would:
+// the e-mails the requests so far queued go to the server's mail sender.
+func (e *testEnv) deliver() {
+	e.t.Helper()
+	if _, err := e.srv.Env().Outbox.Process(context.Background()); err != nil {
+		e.t.Fatalf("outbox: %v", err)
+	}
+}
+
+// runOutboxWorker runs the outbox worker as under `kpss serve` until the
+// test ends (browser tests, where mail must arrive on its own).
+func runOutboxWorker(t testing.TB, srv *Server) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Env().Outbox.Run(ctx, 100*time.Millisecond)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+}

@@ -44,6 +44,7 @@ type Q interface {
 type DB struct {
 	sql     *sql.DB
 	dialect Dialect
+	dsn     string
 	queries atomic.Int64
 	rebinds sync.Map
 }
@@ -90,8 +91,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: %s does not answer: %w", d, err)
 	}
-	return &DB{sql: db, dialect: d}, nil
+	return &DB{sql: db, dialect: d, dsn: dsn}, nil
 }
+
+// DSN returns the DSN the database was opened with (another process's
+// connection to the same database: backups, a second replica in tests).
+func (db *DB) DSN() string { return db.dsn }
 
 // Close closes the database.
 func (db *DB) Close() error { return db.sql.Close() }

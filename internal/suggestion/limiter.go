@@ -1,16 +1,21 @@
 package suggestion
 
 import (
+	"context"
+
+	"kpss/internal/ratelimit"
 	"sync"
 	"time"
 )
 
 // Limiter allows at most N events per key (an IP address) in a sliding
-// window; it lives in memory, which is enough for one server process.
+// window. With Shared set the events are counted in the database, so the
+// limit holds across every replica; without, in this process's memory.
 type Limiter struct {
 	N      int
 	Window time.Duration
 	Now    func() time.Time // replaceable in tests
+	Shared *ratelimit.Limiter
 
 	mu   sync.Mutex
 	hits map[string][]time.Time
@@ -24,6 +29,19 @@ func NewLimiter(n int, window time.Duration) *Limiter {
 // Check reports whether key may do one more event now, and if not, in how
 // many seconds it may. It does not count the event (Add does).
 func (l *Limiter) Check(key string) (bool, int) {
+	if l.Shared != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		ok, err := l.Shared.Check(ctx, "suggestion-form:"+key, l.N, l.Window)
+		if err == nil {
+			if ok {
+				return true, 0
+			}
+			wait, _ := l.Shared.Wait(ctx, "suggestion-form:"+key, l.N, l.Window)
+			return false, int(wait.Seconds()) + 1
+		}
+		// The database failing: fall back to this process's count.
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.Now()
@@ -37,6 +55,13 @@ func (l *Limiter) Check(key string) (bool, int) {
 
 // Add counts one event of key.
 func (l *Limiter) Add(key string) {
+	if l.Shared != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if l.Shared.Hit(ctx, "suggestion-form:"+key, l.Window) == nil {
+			return
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.Now()

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"kpss/internal/outbox"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -35,10 +36,13 @@ type Service struct {
 	Now      func() time.Time
 	Partners *partner.Service
 	Mail     mail.Sender // nil: no e-mails
-	BaseURL  string      // for links in e-mails, e.g. https://kpss.otrokovice.cz
-	Log      *slog.Logger
-	tracer   Tracer
-	plan     PlanMeasures
+	// Outbox queues the e-mails in the change's transaction; nil: Mail
+	// sends them at once (unit tests).
+	Outbox  *outbox.Outbox
+	BaseURL string // for links in e-mails, e.g. https://kpss.otrokovice.cz
+	Log     *slog.Logger
+	tracer  Tracer
+	plan    PlanMeasures
 }
 
 // NewService returns the service; mail may be nil.
@@ -304,12 +308,14 @@ func (s *Service) create(ctx context.Context, in Input) (*Suggestion, error) {
 		if err := s.event(ctx, tx, &Event{SuggestionID: x.ID, At: x.ReceivedAt, Kind: EventCreated, ToState: StateNew}); err != nil {
 			return err
 		}
+		if err := s.mailSubmitted(ctx, tx, &x); err != nil {
+			return err
+		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "create", Entity: "suggestion", EntityID: x.ID, Summary: x.Code, After: &x, Personal: PersonalFields})
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.mailSubmitted(ctx, &x)
 	return &x, nil
 }
 
@@ -566,11 +572,13 @@ func (s *Service) AddNote(ctx context.Context, id int64, public, internal string
 		return nil, err
 	}
 	_, after, err := s.mutate(ctx, id, "note", func(tx *store.Tx, x *Suggestion) error {
+		if public != "" {
+			if err := s.mailNote(ctx, tx, x, public); err != nil {
+				return err
+			}
+		}
 		return s.event(ctx, tx, &Event{SuggestionID: x.ID, Kind: EventNote, PublicNote: public, InternalNote: internal})
 	})
-	if err == nil && public != "" {
-		s.mailNote(ctx, after, public)
-	}
 	return after, err
 }
 
@@ -590,7 +598,7 @@ func (s *Service) Transition(ctx context.Context, id int64, c Change) (*Suggesti
 		}
 	}
 	var target *Suggestion
-	before, after, err := s.mutate(ctx, id, "transition:"+string(c.Action), func(tx *store.Tx, x *Suggestion) error {
+	_, after, err := s.mutate(ctx, id, "transition:"+string(c.Action), func(tx *store.Tx, x *Suggestion) error {
 		to, ok := Allowed(x.State, c.Action)
 		if !ok {
 			return &apperr.Error{Code: apperr.Conflict, Msg: apperr.Msg{Key: "suggestion.err.transition"}}
@@ -649,13 +657,15 @@ func (s *Service) Transition(ctx context.Context, id int64, c Change) (*Suggesti
 			}
 			x.DaysToClose = &d
 		}
+		if from != to {
+			if err := s.mailState(ctx, tx, x, target); err != nil {
+				return err
+			}
+		}
 		return s.event(ctx, tx, &Event{SuggestionID: x.ID, Kind: EventState, FromState: from, ToState: to, PublicNote: c.PublicNote, InternalNote: c.InternalNote})
 	})
 	if err != nil {
 		return nil, err
-	}
-	if before.State != after.State {
-		s.mailState(ctx, after, target)
 	}
 	return after, nil
 }
@@ -684,14 +694,23 @@ func (s *Service) resolveRef(ctx context.Context, q store.Q, ref string) (*Sugge
 // TrackingURL is the public page of a code.
 func (s *Service) TrackingURL(code string) string { return s.BaseURL + "/podnet/" + code }
 
-func (s *Service) send(ctx context.Context, m mail.Message) {
+// send queues m in the shared outbox in q's transaction (delivered after
+// the commit, retried through an SMTP outage). Without an outbox (the
+// module's unit tests) it is sent at once and a failure only logged.
+func (s *Service) send(ctx context.Context, q store.Q, kind, ref string, m mail.Message) error {
+	if s.Outbox != nil {
+		return s.Outbox.Enqueue(ctx, q, outbox.Message{Module: "suggestion", Kind: kind, Ref: ref, Mail: m})
+	}
 	if s.Mail == nil {
-		return
+		return nil
 	}
 	if err := s.Mail.Send(ctx, m); err != nil {
 		s.Log.Error("suggestion: e-mail not sent", "subject", m.Subject, "err", err)
 	}
+	return nil
 }
+
+func suggestionRef(x *Suggestion) string { return "suggestion:" + strconv.FormatInt(x.ID, 10) }
 
 // mailText is the catalog of the citizen's e-mails (this module's messages).
 var mailText = sync.OnceValue(func() *i18n.Catalog {
@@ -709,19 +728,19 @@ func mailDate(l *i18n.Localizer, t time.Time) string {
 	return strings.ReplaceAll(l.Date(t), "\u00a0", " ")
 }
 
-func (s *Service) mailSubmitted(ctx context.Context, x *Suggestion) {
+func (s *Service) mailSubmitted(ctx context.Context, q store.Q, x *Suggestion) error {
 	if x.ContactEmail == "" {
-		return
+		return nil
 	}
 	l := mailer(x)
 	body := l.T("suggestion.mail.submitted.body", "Date", mailDate(l, x.ReceivedAt), "Code", x.Code, "URL", s.TrackingURL(x.Code))
-	s.send(ctx, mail.Message{To: []string{x.ContactEmail}, Subject: l.T("suggestion.mail.submitted.subject", "Code", x.Code),
+	return s.send(ctx, q, "submitted", suggestionRef(x), mail.Message{To: []string{x.ContactEmail}, Subject: l.T("suggestion.mail.submitted.subject", "Code", x.Code),
 		Text: body + "\n\n" + l.T("suggestion.mail.signature") + "\n\n---\n" + Shorten(x.Text, 300) + "\n"})
 }
 
-func (s *Service) mailState(ctx context.Context, x *Suggestion, target *Suggestion) {
+func (s *Service) mailState(ctx context.Context, q store.Q, x *Suggestion, target *Suggestion) error {
 	if x.ContactEmail == "" {
-		return
+		return nil
 	}
 	l := mailer(x)
 	state := l.T("suggestion.mail.state_name." + string(x.State))
@@ -740,15 +759,15 @@ func (s *Service) mailState(ctx context.Context, x *Suggestion, target *Suggesti
 		fmt.Fprintf(&b, "\n%s\n", l.T("suggestion.mail.state.duplicate", "Code", target.Code, "URL", s.TrackingURL(target.Code)))
 	}
 	fmt.Fprintf(&b, "\n%s\n\n%s\n", l.T("suggestion.mail.details", "URL", s.TrackingURL(x.Code)), l.T("suggestion.mail.signature"))
-	s.send(ctx, mail.Message{To: []string{x.ContactEmail}, Subject: l.T("suggestion.mail.state.subject", "Code", x.Code, "State", state), Text: b.String()})
+	return s.send(ctx, q, "state", suggestionRef(x), mail.Message{To: []string{x.ContactEmail}, Subject: l.T("suggestion.mail.state.subject", "Code", x.Code, "State", state), Text: b.String()})
 }
 
-func (s *Service) mailNote(ctx context.Context, x *Suggestion, note string) {
+func (s *Service) mailNote(ctx context.Context, q store.Q, x *Suggestion, note string) error {
 	if x.ContactEmail == "" {
-		return
+		return nil
 	}
 	l := mailer(x)
-	s.send(ctx, mail.Message{To: []string{x.ContactEmail}, Subject: l.T("suggestion.mail.note.subject", "Code", x.Code),
+	return s.send(ctx, q, "note", suggestionRef(x), mail.Message{To: []string{x.ContactEmail}, Subject: l.T("suggestion.mail.note.subject", "Code", x.Code),
 		Text: l.T("suggestion.mail.note.body", "Code", x.Code, "Note", note) + "\n\n" + l.T("suggestion.mail.details", "URL", s.TrackingURL(x.Code)) +
 			"\n\n" + l.T("suggestion.mail.signature") + "\n"})
 }

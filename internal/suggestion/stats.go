@@ -383,10 +383,22 @@ func (s *Service) sendDigests(ctx context.Context) (int, error) {
 			return sent, err
 		}
 		list := byDept[id]
+		to := d.Email
+		if to == "" {
+			s.Log.Warn("suggestion: department has no e-mail for the digest", "department", d.Name)
+			continue
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "Dobrý den,\n\n%s: %s po termínu:\n\n", d.Name, podnetyCount(len(list)))
+		for _, x := range list {
+			fmt.Fprintf(&b, "- %s (termín %s, po termínu %d dní): %s\n  %s/podnety/%d\n", x.Code, czDate(x.DueDate.Time()), int(today.Sub(x.DueDate.Time()).Hours()/24), x.Title(), s.BaseURL, x.ID)
+		}
+		b.WriteString("\nProsíme o vyřízení nebo o zprávu koordinátorce KPSS.\n\nKomunitní plánování sociálních služeb\n")
+		msg := mail.Message{To: []string{to}, Subject: fmt.Sprintf("Podněty po termínu: %d (%s)", len(list), czDate(today.Time)), Text: b.String()}
 		var claimed bool
-		// Claim the day first (the primary key makes it once per day, also
-		// with two servers), then send; a failed send is logged and retried
-		// tomorrow rather than sent twice.
+		// Claim the day and queue the digest in one transaction (the
+		// primary key makes it once per day, also with two servers); the
+		// outbox retries a failed delivery.
 		err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 			var k int
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM suggestion_digests WHERE department_id = ? AND day = ?`, id, today).Scan(&k); err != nil {
@@ -399,6 +411,9 @@ func (s *Service) sendDigests(ctx context.Context) (int, error) {
 				return err
 			}
 			claimed = true
+			if err := s.send(ctx, tx, "digest", fmt.Sprintf("department:%d", id), msg); err != nil {
+				return err
+			}
 			return s.Audit.Record(ctx, tx, audit.Entry{Action: "digest", Entity: "suggestion_digest", EntityID: id, Summary: fmt.Sprintf("%s: %d", d.Name, len(list))})
 		})
 		if err != nil {
@@ -407,18 +422,6 @@ func (s *Service) sendDigests(ctx context.Context) (int, error) {
 		if !claimed {
 			continue
 		}
-		to := d.Email
-		if to == "" {
-			s.Log.Warn("suggestion: department has no e-mail for the digest", "department", d.Name)
-			continue
-		}
-		var b strings.Builder
-		fmt.Fprintf(&b, "Dobrý den,\n\n%s: %s po termínu:\n\n", d.Name, podnetyCount(len(list)))
-		for _, x := range list {
-			fmt.Fprintf(&b, "- %s (termín %s, po termínu %d dní): %s\n  %s/podnety/%d\n", x.Code, czDate(x.DueDate.Time()), int(today.Sub(x.DueDate.Time()).Hours()/24), x.Title(), s.BaseURL, x.ID)
-		}
-		b.WriteString("\nProsíme o vyřízení nebo o zprávu koordinátorce KPSS.\n\nKomunitní plánování sociálních služeb\n")
-		s.send(ctx, mail.Message{To: []string{to}, Subject: fmt.Sprintf("Podněty po termínu: %d (%s)", len(list), czDate(today.Time)), Text: b.String()})
 		sent++
 	}
 	return sent, nil

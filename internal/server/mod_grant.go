@@ -1,0 +1,90 @@
+package server
+
+import (
+	"context"
+
+	"kpss/internal/auth"
+	"kpss/internal/catalog"
+	"kpss/internal/grant"
+	"kpss/internal/mail"
+	"kpss/internal/outbox"
+	"kpss/internal/plan"
+	"kpss/internal/store"
+)
+
+// grantOutbox queues the grant module's e-mails in the platform's outbox.
+type grantOutbox struct{ o *outbox.Outbox }
+
+func (g grantOutbox) Enqueue(ctx context.Context, q store.Q, kind, ref string, m mail.Message) error {
+	return g.o.Enqueue(ctx, q, outbox.Message{Module: "grant", Kind: kind, Ref: ref, Mail: m})
+}
+
+// grantModule is what the grant module's Init returns.
+type grantModule struct {
+	h   *grant.Handler
+	pol grant.Policies
+}
+
+// Grants decided by expert evaluation: calls with weighted criteria,
+// applications per catalogue service, blind evaluators with conflict-of-
+// interest rules, a third evaluator on disagreement, ranking, allocation,
+// the council's export and decision, settlement.
+func init() {
+	Register(&Module{
+		Name:  "grant",
+		Order: 80,
+		Init: func(env *Env) (any, error) {
+			svc := grant.NewService(env.DB, env.Audit, env.Now, env.Partners, env.Auth)
+			svc.Log, svc.BaseURL = env.Log, env.BaseURL
+			// Seams to the modules below: the catalogue's services by § type,
+			// the plan's measures.
+			if ch, ok := env.Modules["catalog"].(*catalog.Handler); ok {
+				svc.Catalog = ch.C
+			}
+			if pm, ok := env.Modules["plan"].(*planModule); ok {
+				svc.Measures = plan.MeasureLinks{Svc: pm.h.Svc}
+			}
+			if env.Outbox != nil {
+				svc.Outbox = grantOutbox{env.Outbox}
+			}
+			h, err := grant.NewHandler(svc, env.R, env.API)
+			if err != nil {
+				return nil, err
+			}
+			return &grantModule{h: h, pol: grant.NewPolicies(svc)}, nil
+		},
+		Routes: func(mod any) []Route {
+			m := mod.(*grantModule)
+			h, p := m.h, m.pol
+			pol := func(x auth.Policy) *auth.Policy { return &x }
+			public, staff, provider := pol(p.Public), pol(p.Staff), pol(p.Provider)
+			appView, appEdit, attachment := pol(p.AppView), pol(p.AppEdit), pol(p.Attachment)
+			return []Route{
+				{"GET /dotace", public, h.ShowCalls, false},
+				{"GET /dotace/vyzvy/nova", staff, h.ShowCallForm, false},
+				{"POST /dotace/vyzvy/nova", staff, h.SaveCall, false},
+				{"GET /dotace/moje", provider, h.ShowMine, false},
+				{"GET /dotace/vyzvy/{id}", public, h.ShowCall, false},
+				{"GET /dotace/vyzvy/{id}/upravit", staff, h.ShowCallForm, false},
+				{"POST /dotace/vyzvy/{id}/upravit", staff, h.SaveCall, false},
+				{"POST /dotace/vyzvy/{id}/kopie", staff, h.CopyCall, false},
+				{"GET /dotace/vyzvy/{id}/zadosti", staff, h.ShowApplications, false},
+				{"POST /dotace/vyzvy/{id}/zadost", provider, h.StartApplication, false},
+				{"GET /dotace/zadosti/{id}", appView, h.ShowApplication, false},
+				{"GET /dotace/zadosti/{id}/upravit", appEdit, h.ShowApplicationForm, false},
+				{"POST /dotace/zadosti/{id}/upravit", appEdit, h.SaveApplication, false},
+				{"POST /dotace/zadosti/{id}/prilohy", appEdit, h.UploadAttachment, false},
+				{"POST /dotace/zadosti/{id}/kontrola", staff, h.CheckApplication, false},
+				{"POST /dotace/zadosti/{id}/otevrit", staff, h.ReopenApplication, false},
+				{"GET /dotace/prilohy/{id}", attachment, h.DownloadAttachment, false},
+
+				{"GET /api/v1/grant-calls", public, h.APIListCalls, true},
+				{"GET /api/v1/grant-calls/{id}", public, h.APIGetCall, true},
+				{"GET /api/v1/grant-applications", pol(auth.AnyOf("grant-applications", auth.RoleAdmin, auth.RoleCoordinator, auth.RoleProvider)), h.APIListApplications, true},
+				{"GET /api/v1/grant-applications/{id}", appView, h.APIGetApplication, true},
+			}
+		},
+		Nav:     []NavEntry{{"/dotace", "grant.nav", 80}},
+		OpenAPI: grant.OpenAPI,
+	})
+}
