@@ -241,7 +241,141 @@ func loadGrant(ctx context.Context, d Deps, ids *IDs) error {
 var demoPDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
 	"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
-// loadGrantEvaluation evaluates, ranks, allocates and decides the 2026 round.
+// demoScores are the scores of the first two evaluators of each demo
+// application (by its place in demoApplications); Naděje's pair disagrees,
+// so a third evaluator is assigned, whose scores are demoThird.
+var demoScores = [][2][]int{
+	{{5, 4, 4, 4}, {5, 4, 3, 4}},
+	{{4, 5, 4, 5}, {4, 4, 4, 5}},
+	{{3, 4, 3, 4}, {3, 3, 3, 4}},
+	{{5, 5, 4, 4}, {2, 2, 2, 1}},
+	{{4, 3, 3, 3}, {3, 3, 3, 3}},
+	{{3, 3, 4, 4}, {3, 4, 4, 4}},
+}
+
+var demoThird = []int{4, 4, 3, 3}
+
+var demoComments = [][]string{
+	{"", "Potřebnost doložena jen obecně, chybí data o čekatelích z obcí.", "Návaznost na komunitní plán je slabá.", "Potřebnost není doložena daty z území."},
+	{"", "Chybí údaje o dostupnosti o víkendech.", "Standardy kvality jsou popsány jen stručně.", "Kvalita není doložena."},
+	{"", "Mzdové náklady jsou na horní hranici obvyklých.", "Rozpočet je částečně nadsazený.", "Rozpočet neodpovídá rozsahu služby."},
+	{"", "Podíl jiných zdrojů by mohl být vyšší.", "Jiné zdroje jsou nízké.", "Služba stojí téměř jen na dotaci města."},
+}
+
+func demoComment(criterion, score, max int) string {
+	if score >= max {
+		return ""
+	}
+	i := max - score
+	if i > 3 {
+		i = 3
+	}
+	return demoComments[criterion][i]
+}
+
+// loadGrantEvaluation evaluates, ranks, allocates and decides the 2026
+// round: the balanced suggestion assigns two evaluators to each
+// application, each declares no conflict and scores; Naděje's evaluators
+// disagree and a third is assigned automatically; the allocation is
+// proposed, the council decides, Charita settles its grant.
 func loadGrantEvaluation(ctx context.Context, d Deps, ids *IDs, svc *grant.Service, clock *grantClock, call *grant.Call, apps []int64) error {
+	clock.at(2026, time.February, 20, 11)
+	if _, err := svc.ApplySuggestion(ctx, call); err != nil {
+		return fmt.Errorf("assignments: %w", err)
+	}
+	order := map[int64]int{}
+	for i, id := range apps {
+		order[id] = i
+	}
+	score := func(g *grant.Assignment, scores []int, day int) error {
+		u, err := d.Auth.FindUserByID(ctx, g.EvaluatorID)
+		if err != nil {
+			return err
+		}
+		uctx := auth.WithUser(ctx, u)
+		clock.at(2026, time.February, day, 9)
+		if _, err := svc.Declare(uctx, g.ID, true); err != nil {
+			return fmt.Errorf("declare: %w", err)
+		}
+		in := grant.Assignment{Scores: map[int64]grant.Score{}, Flags: map[int64]grant.Flag{}}
+		total := 0.0
+		for i, cr := range call.Criteria {
+			v := scores[i]
+			in.Scores[cr.ID] = grant.Score{Score: &v, Comment: demoComment(i, v, call.ScaleMax)}
+			total += float64(cr.Weight*v) / float64(call.ScaleMax)
+		}
+		in.Recommend = total >= 60
+		in.Summary = "Žádost je srozumitelná; hodnoceno podle kritérií výzvy."
+		// The ONYX evaluators find the services line overstated.
+		if app, err := svc.FindApplication(ctx, g.ApplicationID); err == nil && order[app.ID] == 4 {
+			for _, l := range app.Services[0].Lines {
+				if l.Kind == "services" {
+					in.Flags[l.ID] = grant.Flag{Kind: grant.FlagOverstated, Amount: 10000, Note: "Nájem je vyšší než obvyklý v lokalitě."}
+				}
+			}
+		}
+		clock.at(2026, time.March, day-10, 15)
+		_, err = svc.SaveScores(uctx, g.ID, in, true)
+		return err
+	}
+	first := map[int64]int{}
+	for _, id := range apps {
+		gs, err := svc.ApplicationAssignments(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			n := first[id]
+			first[id]++
+			if err := score(&g, demoScores[order[id]][n], 21+n); err != nil {
+				return fmt.Errorf("score %d: %w", id, err)
+			}
+		}
+	}
+	// The third evaluator of the disagreeing pair.
+	gs, err := svc.ApplicationAssignments(ctx, apps[3])
+	if err != nil {
+		return err
+	}
+	third := false
+	for _, g := range gs {
+		if g.Third {
+			third = true
+			if err := score(&g, demoThird, 26); err != nil {
+				return fmt.Errorf("third: %w", err)
+			}
+		}
+	}
+	if !third {
+		return fmt.Errorf("no third evaluator for the disagreeing pair")
+	}
+	clock.at(2026, time.March, 20, 10)
+	if _, err := svc.ProposeAllocation(ctx, call); err != nil {
+		return fmt.Errorf("allocation: %w", err)
+	}
+	clock.at(2026, time.April, 20, 16)
+	if _, err := svc.Decide(ctx, call.ID, "Rada města", "RM/112/04/2026", store.NewDate(2026, 4, 20), nil); err != nil {
+		return fmt.Errorf("decision: %w", err)
+	}
+	// Charita settles the grant of its services early.
+	clock.at(2026, time.December, 1, 10)
+	a, err := svc.FindApplication(ctx, apps[0])
+	if err != nil {
+		return err
+	}
+	if a.Decided != nil && *a.Decided > 0 {
+		actuals := map[int64]grant.CZK{}
+		var left = *a.Decided
+		for _, sv := range a.Services {
+			for _, l := range sv.Lines {
+				v := min(l.Requested*95/100, left)
+				actuals[l.ID] = v
+				left -= v
+			}
+		}
+		if _, err := svc.SaveSettlement(ctx, a.ID, actuals, true); err != nil {
+			return fmt.Errorf("settlement: %w", err)
+		}
+	}
 	return nil
 }

@@ -154,6 +154,13 @@ func (h *Handler) ShowCall(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if v.Phase == PhaseDecided {
+		res, err := h.Svc.Results(r.Context(), c)
+		if err != nil {
+			return err
+		}
+		data["Results"] = res
+	}
 	if u.IsStaff() {
 		as, err := h.Svc.FindApplications(r.Context(), c.ID)
 		if err != nil {

@@ -66,3 +66,7 @@ func (s *Service) mailChecked(ctx context.Context, q store.Q, c *Call, a *Applic
 	b.WriteString(signature)
 	return s.Outbox.Enqueue(ctx, q, "checked", appRef(a), mail.Message{To: []string{a.ContactEmail}, Subject: subject, Text: b.String()})
 }
+
+func mailMessage(to, subject, text string) mail.Message {
+	return mail.Message{To: []string{to}, Subject: subject, Text: text}
+}

@@ -395,3 +395,277 @@ func TestGrantFormalCheck(t *testing.T) {
 		t.Fatalf("provider completes: %d", page.Code)
 	}
 }
+
+// grantSubmitted submits Charita's 2027 application and passes its formal check.
+func grantSubmitted(t testing.TB, e *testEnv) (callID, appID int64) {
+	t.Helper()
+	prov := e.session("poskytovatel")
+	callID = grantCallID(t, e, 2027)
+	e.do("POST", "/dotace/vyzvy/"+strconv.FormatInt(callID, 10)+"/zadost", url.Values{}, prov)
+	appID = grantAppOf(t, e, callID, e.ids.charita)
+	form := grantAppForm(t, e, appID, prov)
+	form.Set("action", "submit")
+	if rec := e.do("POST", "/dotace/zadosti/"+strconv.FormatInt(appID, 10)+"/upravit", form, prov); rec.Code != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", rec.Code, grantErrors(rec.Body.String()))
+	}
+	c := mustCall(t, e, callID)
+	if rec := e.do("POST", "/dotace/zadosti/"+strconv.FormatInt(appID, 10)+"/kontrola", url.Values{"decision": {"passed"}, "checks": c.FormalChecks}, e.session("koordinator")); rec.Code != http.StatusSeeOther {
+		t.Fatalf("check: %d", rec.Code)
+	}
+	return callID, appID
+}
+
+func grantAssignmentOf(t testing.TB, e *testEnv, appID int64, login string) int64 {
+	t.Helper()
+	var id int64
+	if err := e.db.QueryRow(context.Background(), `SELECT g.id FROM grant_assignments g JOIN users u ON u.id = g.evaluator_id WHERE g.application_id = ? AND u.login = ?`, appID, login).Scan(&id); err != nil {
+		t.Fatalf("assignment of %s: %v", login, err)
+	}
+	return id
+}
+
+func grantScoreForm(c *grant.Call, scores []int, comment string, recommend bool) url.Values {
+	v := url.Values{"action": {"submit"}, "summary": {"Shrnutí"}}
+	for i, cr := range c.Criteria {
+		v.Set(grant.ScoreField(cr.ID, "score"), strconv.Itoa(scores[i]))
+		v.Set(grant.ScoreField(cr.ID, "comment"), comment)
+	}
+	if recommend {
+		v.Set("recommend", "on")
+	}
+	return v
+}
+
+func grantAPIGet(t testing.TB, e *testEnv, path, login string) map[string]any {
+	t.Helper()
+	req := httptest.NewRequest("GET", path, nil)
+	req.Header.Set("Authorization", "Bearer "+e.token(login))
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	var out map[string]any
+	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &out) != nil {
+		t.Fatalf("%s as %s: %d %s", path, login, rec.Code, rec.Body.String())
+	}
+	return out
+}
+
+// Evaluators: a conflict of interest from the registry is never offered
+// and cannot be assigned; an evaluator declares before seeing anything;
+// scoring is blind until one's own is submitted; a score below the maximum
+// needs a comment; disagreeing totals bring a third evaluator with the reason.
+func TestGrantEvaluationBlindWithConflictsAndThirdEvaluator(t *testing.T) {
+	for _, engine := range storetestEngines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			ctx := context.Background()
+			// An evaluator who is Charita's contact person in the registry.
+			var lenka int64
+			if err := e.db.QueryRow(ctx, `SELECT id FROM people WHERE name = ?`, "Bc. Lenka Horáková").Scan(&lenka); err != nil {
+				t.Fatal(err)
+			}
+			u, err := e.srv.Auth().CreateUser(ctx, auth.UserInput{Login: "hodnotitel5", FullName: "Lenka Horáková", Role: auth.RoleEvaluator, PersonID: &lenka, Active: true}, demoPassword, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			callID, appID := grantSubmitted(t, e)
+			coord := e.session("koordinator")
+			board := "/dotace/vyzvy/" + strconv.FormatInt(callID, 10) + "/hodnotitele"
+			page := e.do("GET", board, nil, coord).Body.String()
+			if !strings.Contains(page, "Nenabízí se: Lenka Horáková (pracuje pro žadatele nebo je jeho kontaktní osobou)") ||
+				strings.Contains(page, `<option value="`+strconv.FormatInt(u.ID, 10)+`"`) {
+				t.Fatalf("the registry's conflict is offered")
+			}
+			rec := e.do("POST", board, url.Values{"application_id": {strconv.FormatInt(appID, 10)}, "evaluator_id": {strconv.FormatInt(u.ID, 10)}}, coord)
+			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "střet zájmů") {
+				t.Fatalf("conflict assigned: %d", rec.Code)
+			}
+			for _, login := range []string{"hodnotitel", "hodnotitel2"} {
+				ev, _ := e.srv.Auth().FindUserByLogin(ctx, login)
+				if rec := e.do("POST", board, url.Values{"application_id": {strconv.FormatInt(appID, 10)}, "evaluator_id": {strconv.FormatInt(ev.ID, 10)}}, coord); rec.Code != http.StatusSeeOther {
+					t.Fatalf("assign %s: %d %s", login, rec.Code, grantErrors(rec.Body.String()))
+				}
+			}
+			c := mustCall(t, e, callID)
+			g1, g2 := grantAssignmentOf(t, e, appID, "hodnotitel"), grantAssignmentOf(t, e, appID, "hodnotitel2")
+			ev1, ev2 := e.session("hodnotitel"), e.session("hodnotitel2")
+			p1 := "/dotace/hodnoceni/" + strconv.FormatInt(g1, 10)
+			narrative := "Pečovatelská služba je podle komunitního plánu nejžádanější"
+			// Before the declaration: nothing of the application.
+			if body := e.do("GET", p1, nil, ev1).Body.String(); !strings.Contains(body, "Prohlášení o střetu zájmů") || strings.Contains(body, narrative) || strings.Contains(body, "420\u00a0000") {
+				t.Fatalf("application shown before the declaration")
+			}
+			if rec := e.do("POST", p1, grantScoreForm(c, []int{5, 5, 5, 5}, "", true), ev1); rec.Code != http.StatusConflict {
+				t.Errorf("scored before declaring: %d", rec.Code)
+			}
+			// Another evaluator's assignment is not theirs.
+			if rec := e.do("GET", "/dotace/hodnoceni/"+strconv.FormatInt(g2, 10), nil, ev1); rec.Code != http.StatusForbidden {
+				t.Errorf("another's assignment: %d", rec.Code)
+			}
+			for _, x := range []struct {
+				path string
+				c    *http.Cookie
+			}{{p1, ev1}, {"/dotace/hodnoceni/" + strconv.FormatInt(g2, 10), ev2}} {
+				if rec := e.do("POST", x.path+"/prohlaseni", url.Values{"declaration": {"none"}}, x.c); rec.Code != http.StatusSeeOther {
+					t.Fatalf("declare: %d", rec.Code)
+				}
+			}
+			if body := e.do("GET", p1, nil, ev1).Body.String(); !strings.Contains(body, narrative) {
+				t.Errorf("application not shown after the declaration")
+			}
+			// Below the maximum without a comment.
+			rec = e.do("POST", p1, grantScoreForm(c, []int{5, 4, 5, 5}, "", true), ev1)
+			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "nedáváte plných 5 bodů – zdůvodněte to komentářem") {
+				t.Fatalf("no comment: %d %s", rec.Code, grantErrors(rec.Body.String()))
+			}
+			form := grantScoreForm(c, []int{5, 4, 5, 5}, "Tajný komentář prvního hodnotitele.", true)
+			if rec := e.do("POST", p1, form, ev1); rec.Code != http.StatusSeeOther {
+				t.Fatalf("submit 1: %d %s", rec.Code, grantErrors(rec.Body.String()))
+			}
+			// Blind: the second sees nothing of the first, on the page or in the API.
+			p2 := "/dotace/hodnoceni/" + strconv.FormatInt(g2, 10)
+			if body := e.do("GET", p2, nil, ev2).Body.String(); strings.Contains(body, "Tajný komentář") || strings.Contains(body, "95,0") || strings.Contains(body, "Hodnotitel 1") {
+				t.Errorf("the second evaluator sees the first's scores")
+			}
+			api := grantAPIGet(t, e, "/api/v1/grant-assignments/"+strconv.FormatInt(g2, 10), "hodnotitel2")
+			if others := api["others"].([]any); len(others) != 0 {
+				t.Errorf("api shows %d other scores before submission", len(others))
+			}
+			// The second disagrees: 2 points everywhere, not recommending.
+			if rec := e.do("POST", p2, grantScoreForm(c, []int{2, 2, 2, 2}, "Slabé.", false), ev2); rec.Code != http.StatusSeeOther {
+				t.Fatalf("submit 2: %d %s", rec.Code, grantErrors(rec.Body.String()))
+			}
+			api = grantAPIGet(t, e, "/api/v1/grant-assignments/"+strconv.FormatInt(g2, 10), "hodnotitel2")
+			if others := api["others"].([]any); len(others) != 1 {
+				t.Errorf("after submission the api shows %d others", len(others))
+			}
+			if body := e.do("GET", p2, nil, ev2).Body.String(); !strings.Contains(body, "Hodnotitel 1") || !strings.Contains(body, "95,0") || strings.Contains(body, "PhDr. Marie Novotná") {
+				t.Errorf("after submission: others' scores missing or named")
+			}
+			// A third evaluator was assigned, never the one in conflict, with the reason.
+			var third int64
+			var reason, login string
+			if err := e.db.QueryRow(ctx, `SELECT g.id, g.reason, u.login FROM grant_assignments g JOIN users u ON u.id = g.evaluator_id WHERE g.application_id = ? AND g.third = ?`, appID, true).Scan(&third, &reason, &login); err != nil {
+				t.Fatalf("no third evaluator: %v", err)
+			}
+			if login == "hodnotitel5" || !strings.Contains(reason, "součty se liší o 55,0 bodu ze 100 (více než 20 % maxima)") || !strings.Contains(reason, "doporučuje a druhý ne") ||
+				!strings.Contains(reason, "5 a 2 body (rozdíl alespoň 3)") {
+				t.Errorf("third %s: %q", login, reason)
+			}
+			if page := e.do("GET", board, nil, coord).Body.String(); !strings.Contains(page, "Proč třetí: součty se liší") {
+				t.Errorf("board does not say why")
+			}
+			// Submitted is final.
+			if rec := e.do("POST", p2, grantScoreForm(c, []int{5, 5, 5, 5}, "", true), ev2); rec.Code != http.StatusConflict {
+				t.Errorf("re-scored: %d", rec.Code)
+			}
+			// The third declares a conflict: nothing to score; the coordinator sees it.
+			if rec := e.do("POST", "/dotace/hodnoceni/"+strconv.FormatInt(third, 10)+"/prohlaseni", url.Values{"declaration": {"conflict"}}, e.session(login)); rec.Code != http.StatusSeeOther {
+				t.Fatalf("declare conflict: %d", rec.Code)
+			}
+			if page := e.do("GET", board, nil, coord).Body.String(); !strings.Contains(page, "střet zájmů") {
+				t.Errorf("board does not show the declared conflict")
+			}
+			if grantAudits(t, e, "assignment", "declare-conflict", third) != 1 || grantAudits(t, e, "assignment", "submit", g1) != 1 {
+				t.Errorf("audit rows missing")
+			}
+		})
+	}
+}
+
+// The demo round: the ranking with the third evaluator counted, z-scores,
+// the exports for the council, the public results and the settlement.
+func TestGrantRankingResultsExportsAndSettlement(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	coord := e.session("koordinator")
+	call := strconv.FormatInt(grantCallID(t, e, 2026), 10)
+	before := e.db.QueryCount()
+	rec := e.do("GET", "/dotace/vyzvy/"+call+"/poradi", nil, coord)
+	body := rec.Body.String()
+	if rec.Code != 200 {
+		t.Fatalf("panel: %d", rec.Code)
+	}
+	for _, want := range []string{"Pořadí podle z-skóre", "Směrodatná odchylka", "Shoda prvních dvou hodnotitelů u 6 žádostí", "<title id=\"chart-t\">", "(třetí)", "Hodnotitelé se rozcházejí"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("panel misses %q", want)
+		}
+	}
+	// SENIOR (86,5) first, Charita (83,5) second; Naděje 81 with the third replacing the further one.
+	if i, j, k := strings.Index(body, "SENIOR Otrokovice</a>"), strings.Index(body, "Charita sv. Anežky Otrokovice</a>"), strings.Index(body, "Naděje Otrokovice</a>"); !(i > 0 && i < j && j < k) {
+		t.Errorf("ranking order: %d %d %d", i, j, k)
+	}
+	if !strings.Contains(body, "81,0") {
+		t.Errorf("Naděje's final score with the third evaluator")
+	}
+	t.Logf("panel: %d queries", e.db.QueryCount()-before)
+	xlsx := e.do("GET", "/dotace/vyzvy/"+call+"/navrh.xlsx", nil, coord)
+	if xlsx.Code != 200 || !strings.Contains(xlsx.Header().Get("Content-Type"), "spreadsheetml") || xlsx.Body.Len() < 2000 {
+		t.Errorf("xlsx: %d %s", xlsx.Code, xlsx.Header().Get("Content-Type"))
+	}
+	pdfRec := e.do("GET", "/dotace/vyzvy/"+call+"/usneseni.pdf", nil, coord)
+	if pdfRec.Code != 200 || !bytes.HasPrefix(pdfRec.Body.Bytes(), []byte("%PDF")) {
+		t.Errorf("pdf: %d", pdfRec.Code)
+	}
+	if rec := e.do("GET", "/dotace/vyzvy/"+call+"/navrh.xlsx", nil, e.session("poskytovatel")); rec.Code != 403 {
+		t.Errorf("provider exports: %d", rec.Code)
+	}
+	// Public results.
+	pub := e.do("GET", "/dotace/vyzvy/"+call, nil, nil).Body.String()
+	for _, want := range []string{"Kdo dostal kolik", "Charita sv. Anežky Otrokovice", "570\u00a0000\u00a0Kč", "Rada města, usnesení č. RM/112/04/2026"} {
+		if !strings.Contains(pub, want) {
+			t.Errorf("public results miss %q", want)
+		}
+	}
+	if strings.Contains(pub, "PhDr. Marie Novotná") {
+		t.Errorf("public results name an evaluator")
+	}
+	res := map[string]any{}
+	req := httptest.NewRequest("GET", "/api/v1/grant-calls/"+call, nil)
+	r2 := httptest.NewRecorder()
+	e.srv.ServeHTTP(r2, req)
+	if err := json.Unmarshal(r2.Body.Bytes(), &res); err != nil || res["phase"] != "decided" || len(res["results"].([]any)) != 6 {
+		t.Errorf("api results: %v %v", err, res["phase"])
+	}
+	// The settlement: Charita submitted it, the coordinator approves; the return is computed.
+	app := strconv.FormatInt(grantAppOf(t, e, grantCallID(t, e, 2026), e.ids.charita), 10)
+	page := e.do("GET", "/dotace/zadosti/"+app+"/vyuctovani", nil, e.session("poskytovatel")).Body.String()
+	if !strings.Contains(page, "Vratka nevyčerpané dotace") || !strings.Contains(page, "28\u00a0500\u00a0Kč") {
+		t.Errorf("settlement page: return missing")
+	}
+	if rec := e.do("POST", "/dotace/zadosti/"+app+"/vyuctovani/rozhodnuti", url.Values{"decision": {"return"}}, coord); rec.Code != http.StatusUnprocessableEntity {
+		t.Errorf("return without a note: %d", rec.Code)
+	}
+	if rec := e.do("POST", "/dotace/zadosti/"+app+"/vyuctovani/rozhodnuti", url.Values{"decision": {"approve"}}, coord); rec.Code != http.StatusSeeOther {
+		t.Errorf("approve: %d", rec.Code)
+	}
+	if page := e.do("GET", "/dotace/zadosti/"+app+"/vyuctovani", nil, coord).Body.String(); !strings.Contains(page, "schválené") {
+		t.Errorf("settlement not approved")
+	}
+}
+
+// The allocation page proposes within the budget and a change needs a
+// reason; the decision needs a number.
+func TestGrantAllocationChangeNeedsReason(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	coord := e.session("koordinator")
+	callID, appID := grantSubmitted(t, e)
+	path := "/dotace/vyzvy/" + strconv.FormatInt(callID, 10) + "/rozdeleni"
+	if rec := e.do("POST", path, url.Values{"action": {"propose"}}, coord); rec.Code != http.StatusSeeOther {
+		t.Fatalf("propose: %d", rec.Code)
+	}
+	rec := e.do("POST", path, url.Values{"application_id": {strconv.FormatInt(appID, 10)}, grant.FieldAmount(appID): {"100 000"}}, coord)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Napište důvod změny částky") || !strings.Contains(rec.Body.String(), `value="100 000"`) {
+		t.Fatalf("change without a reason: %d", rec.Code)
+	}
+	rec = e.do("POST", path, url.Values{"application_id": {strconv.FormatInt(appID, 10)}, grant.FieldAmount(appID): {"100 000"}, grant.FieldReason(appID): {"Dohoda s radou."}}, coord)
+	if rec.Code != http.StatusSeeOther || grantAudits(t, e, "application", "change-amount", appID) != 1 {
+		t.Fatalf("change: %d", rec.Code)
+	}
+	page := e.do("GET", path, nil, coord).Body.String()
+	if !strings.Contains(page, "Změněno: Dohoda s radou.") || !strings.Contains(page, "1\u00a0800\u00a0000\u00a0Kč") {
+		t.Errorf("allocation page: change or leftover missing")
+	}
+	rec = e.do("POST", "/dotace/vyzvy/"+strconv.FormatInt(callID, 10)+"/rozhodnuti", url.Values{"decision_body": {"Rada města"}, "decision_date": {"2027-03-20"}}, coord)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Vyplňte číslo usnesení") {
+		t.Errorf("decision without a number: %d", rec.Code)
+	}
+}

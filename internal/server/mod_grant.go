@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"time"
 
+	"kpss/internal/audit"
 	"kpss/internal/auth"
 	"kpss/internal/catalog"
 	"kpss/internal/grant"
@@ -51,6 +53,14 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
+			env.AddJob(Job{Name: "grant-reminders", Every: time.Hour, Run: func(ctx context.Context) error {
+				_, err := svc.SendReminders(audit.WithActor(ctx, audit.Actor{Name: "grant-reminders"}))
+				return err
+			}})
+			env.AddJob(Job{Name: "grant-retention", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+				_, err := svc.AnonymiseContacts(audit.WithActor(ctx, audit.Actor{Name: "retention"}), grant.RetentionYears, false)
+				return err
+			}})
 			return &grantModule{h: h, pol: grant.NewPolicies(svc)}, nil
 		},
 		Routes: func(mod any) []Route {
@@ -59,6 +69,7 @@ func init() {
 			pol := func(x auth.Policy) *auth.Policy { return &x }
 			public, staff, provider := pol(p.Public), pol(p.Staff), pol(p.Provider)
 			appView, appEdit, attachment := pol(p.AppView), pol(p.AppEdit), pol(p.Attachment)
+			evaluator, assignment := pol(p.Evaluator), pol(p.Assignment)
 			return []Route{
 				{"GET /dotace", public, h.ShowCalls, false},
 				{"GET /dotace/vyzvy/nova", staff, h.ShowCallForm, false},
@@ -77,11 +88,28 @@ func init() {
 				{"POST /dotace/zadosti/{id}/kontrola", staff, h.CheckApplication, false},
 				{"POST /dotace/zadosti/{id}/otevrit", staff, h.ReopenApplication, false},
 				{"GET /dotace/prilohy/{id}", attachment, h.DownloadAttachment, false},
+				{"GET /dotace/vyzvy/{id}/hodnotitele", staff, h.ShowBoard, false},
+				{"POST /dotace/vyzvy/{id}/hodnotitele", staff, h.SaveBoard, false},
+				{"GET /dotace/hodnoceni", evaluator, h.ShowMyEvaluations, false},
+				{"GET /dotace/hodnoceni/{id}", assignment, h.ShowAssignment, false},
+				{"POST /dotace/hodnoceni/{id}", assignment, h.SaveAssignment, false},
+				{"POST /dotace/hodnoceni/{id}/prohlaseni", assignment, h.DeclareAssignment, false},
+				{"GET /dotace/vyzvy/{id}/poradi", staff, h.ShowPanel, false},
+				{"GET /dotace/vyzvy/{id}/rozdeleni", staff, h.ShowAllocation, false},
+				{"POST /dotace/vyzvy/{id}/rozdeleni", staff, h.SaveAllocation, false},
+				{"POST /dotace/vyzvy/{id}/rozhodnuti", staff, h.DecideCall, false},
+				{"GET /dotace/vyzvy/{id}/navrh.xlsx", staff, h.ExportProposal, false},
+				{"GET /dotace/vyzvy/{id}/usneseni.pdf", staff, h.ExportResolution, false},
+				{"GET /dotace/zadosti/{id}/vyuctovani", appView, h.ShowSettlement, false},
+				{"POST /dotace/zadosti/{id}/vyuctovani", appEdit, h.SaveSettlement, false},
+				{"POST /dotace/zadosti/{id}/vyuctovani/rozhodnuti", staff, h.DecideSettlement, false},
 
 				{"GET /api/v1/grant-calls", public, h.APIListCalls, true},
 				{"GET /api/v1/grant-calls/{id}", public, h.APIGetCall, true},
 				{"GET /api/v1/grant-applications", pol(auth.AnyOf("grant-applications", auth.RoleAdmin, auth.RoleCoordinator, auth.RoleProvider)), h.APIListApplications, true},
 				{"GET /api/v1/grant-applications/{id}", appView, h.APIGetApplication, true},
+				{"GET /api/v1/grant-assignments", evaluator, h.APIListAssignments, true},
+				{"GET /api/v1/grant-assignments/{id}", assignment, h.APIGetAssignment, true},
 			}
 		},
 		Nav:     []NavEntry{{"/dotace", "grant.nav", 80}},

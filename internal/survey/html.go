@@ -550,7 +550,51 @@ func (h *Handler) ShowResults(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := h.R.Page(r, "survey.results.title", "Title", res.Survey.Title).Crumb(listPath, h.l(r).T(listTitle)).Crumb(res.Survey.URL(), res.Survey.Title)
 	p.NoIndex, p.Wide = true, true
-	p.Data = map[string]any{"R": res, "Charts": charts(p.L, res)}
+	_, qs, err := h.FindSurvey(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"R": res, "Charts": charts(p.L, res), "By": r.URL.Query().Get("podle"), "PrevShares": map[int64]map[string]string{}}
+	var byOpts []web.Option
+	byOpts = append(byOpts, web.Option{Value: "", Label: p.L.T("survey.crosstab.none")})
+	for _, q := range byOptions(qs) {
+		byOpts = append(byOpts, web.Option{Value: q.Code, Label: fmt.Sprintf("%d. %s", q.Position, truncate(q.Label, 80))})
+	}
+	data["ByOptions"] = byOpts
+	if by := r.URL.Query().Get("podle"); by != "" {
+		cts, err := h.CrossTabs(r.Context(), id, by)
+		if err != nil {
+			return err
+		}
+		m := map[int64]CrossTab{}
+		for _, ct := range cts {
+			for i := range ct.Groups {
+				switch ct.Groups[i].Label {
+				case "":
+					ct.Groups[i].Label = p.L.T("survey.respond.other")
+				case "-":
+					ct.Groups[i].Label = p.L.T("survey.crosstab.no_answer")
+				}
+			}
+			for i := range ct.Rows {
+				if ct.Rows[i].Label == "" {
+					ct.Rows[i].Label = p.L.T("survey.respond.other")
+				}
+			}
+			m[ct.Question.ID] = ct
+		}
+		data["Cross"] = m
+		data["MinGroup"] = res.Survey.MinGroup
+	}
+	if res.Survey.PreviousID != nil {
+		prev, err := h.Results(r.Context(), *res.Survey.PreviousID)
+		if err != nil {
+			return err
+		}
+		data["Prev"] = prev
+		data["PrevShares"] = compareWaves(p.L, res, prev)
+	}
+	p.Data = data
 	h.R.Render(w, r, http.StatusOK, "survey/results", p)
 	return nil
 }

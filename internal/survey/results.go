@@ -268,3 +268,25 @@ func (r QuestionResult) MaxText(l *i18n.Localizer) string  { return numText(l, r
 
 // MeanText is the mean rank written for people.
 func (r RankResult) MeanText(l *i18n.Localizer) string { return numText(l, &r.MeanRank) }
+
+// compareWaves gives, for each question of cur, the shares of the same
+// answers (by label) of the same question (by code) in the earlier wave
+// prev: question id → answer label → "65,0 %".
+func compareWaves(l *i18n.Localizer, cur, prev *Results) map[int64]map[string]string {
+	out := map[int64]map[string]string{}
+	for _, qr := range cur.Questions {
+		pq := prev.Of(qr.Question.Code)
+		if pq == nil || pq.Question.Kind != qr.Question.Kind || len(pq.Counts) == 0 {
+			continue
+		}
+		m := map[string]string{}
+		for _, c := range pq.Counts {
+			m[c.Label] = c.ShareText(l)
+		}
+		if pq.Mean != nil {
+			m["__mean"] = pq.MeanText(l)
+		}
+		out[qr.Question.ID] = m
+	}
+	return out
+}
