@@ -423,6 +423,8 @@ type Board struct {
 	Meetings     []Slot
 	Unmet        []Unmet
 	Rounds       int
+	// Stale is true when participants or wishes changed after planning.
+	Stale bool
 }
 
 // LoadBoard loads an event with its participants, wishes and plan.
@@ -449,6 +451,15 @@ func (s *Service) LoadBoard(ctx context.Context, eventID int64) (*Board, error) 
 	}
 	for _, m := range b.Meetings {
 		b.Rounds = max(b.Rounds, m.Round)
+	}
+	// Participants or wishes changed since the schedule was made.
+	if e.PlannedAt != nil {
+		for _, p := range b.Participants {
+			b.Stale = b.Stale || p.UpdatedAt.After(*e.PlannedAt)
+		}
+		for _, w := range b.Wishes {
+			b.Stale = b.Stale || w.CreatedAt.After(*e.PlannedAt)
+		}
 	}
 	return b, nil
 }
