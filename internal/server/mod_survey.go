@@ -65,6 +65,10 @@ func init() {
 				{"GET /dotazniky/{id}/papirovy", staff, h.ShowPaperForm, false},
 				{"POST /dotazniky/{id}/papirovy", staff, h.SavePaperForm, false},
 
+				{"GET /api/v1/surveys", staff, h.APIListSurveys, true},
+				{"GET /api/v1/surveys/{id}", staff, h.APIGetSurvey, true},
+				{"GET /api/v1/surveys/{id}/results", staff, h.APIGetResults, true},
+
 				{"GET /dotaznik/{key}", public, h.ShowRespond, false},
 				{"POST /dotaznik/{key}", public, h.SaveRespond, false},
 				{"GET /dotaznik/{key}/dekujeme", public, h.ShowThanks, false},

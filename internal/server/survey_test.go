@@ -4,10 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"kpss/internal/feedback"
 	"kpss/internal/mail"
@@ -319,5 +324,56 @@ func TestSurveyInvitationsAndTokens(t *testing.T) {
 				t.Errorf("%d addresses left", left)
 			}
 		})
+	}
+}
+
+// The survey API answers what the OpenAPI document says; written answers
+// of an anonymous survey never leave through it.
+func TestSurveyAPIMatchesTheSpec(t *testing.T) {
+	spec := loadSpec(t)
+	spec.Servers = openapi3.Servers{{URL: "http://example.com"}}
+	router, err := gorillamux.NewRouter(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEnv(t, "sqlite")
+	tok := e.token("koordinator")
+	items, _, _ := surveyH(e).FindSurveys(context.Background(), survey.Filter{Q: "pratelske rodine"})
+	id := items[0].ID
+	for _, path := range []string{"/api/v1/surveys?per_page=5", fmt.Sprintf("/api/v1/surveys/%d", id), fmt.Sprintf("/api/v1/surveys/%d/results", id),
+		fmt.Sprintf("/api/v1/surveys/%d/results?by=obec", id), fmt.Sprintf("/api/v1/surveys/%d/results?by=zmena", id), "/api/v1/surveys/999999"} {
+		req := httptest.NewRequest("GET", "http://example.com"+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s: %d %s", path, rec.Code, rec.Body.String())
+		}
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s: not in the spec: %v", path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.Code, Header: rec.Header(),
+			Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+		out.SetBodyBytes(rec.Body.Bytes())
+		if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+			t.Errorf("%s → %d does not match the spec: %v", path, rec.Code, err)
+		}
+		if strings.HasSuffix(path, "/results") {
+			b := rec.Body.String()
+			if !strings.Contains(b, `"share":65`) || strings.Contains(b, "Delší provoz školky") {
+				t.Errorf("results: 65 %% missing or written answers of an anonymous survey given")
+			}
+		}
+	}
+	// Providers do not read surveys.
+	req := httptest.NewRequest("GET", "/api/v1/surveys", nil)
+	req.Header.Set("Authorization", "Bearer "+e.token("poskytovatel"))
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("provider token: %d", rec.Code)
 	}
 }
