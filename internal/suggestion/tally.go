@@ -63,7 +63,7 @@ func contribute(acc map[tallyKey]int64, x *Suggestion, sign int64) {
 	}
 	dims := [...][2]string{
 		{"category", strconv.FormatInt(x.CategoryID, 10)},
-		{"municipality", strconv.FormatInt(x.MunicipalityID, 10)},
+		{"municipality", muniItem(x.MunicipalityID)},
 		{"department", idItem(x.DepartmentID)},
 		{"target_group", idItem(x.TargetGroupID)},
 		{"source", string(x.Source)},
@@ -156,7 +156,7 @@ func (s *Service) RebuildTallies(ctx context.Context) (int, error) {
 			return err
 		}
 		acc := map[tallyKey]int64{}
-		rows, err := tx.Query(ctx, `SELECT category_id, municipality_id, department_id, target_group_id, source, state, quick_win, received_at, closed_at, days_to_close FROM suggestions`)
+		rows, err := tx.Query(ctx, `SELECT category_id, COALESCE(municipality_id, 0), department_id, target_group_id, source, state, quick_win, received_at, closed_at, days_to_close FROM suggestions`)
 		if err != nil {
 			return err
 		}
@@ -219,4 +219,12 @@ func (s *Service) readTallies(ctx context.Context, d1, d2 time.Time) (map[tallyK
 		out[k] = n
 	}
 	return out, rows.Err()
+}
+
+// muniItem is the tally item of a municipality, "" when not known yet.
+func muniItem(id int64) string {
+	if id <= 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
 }
