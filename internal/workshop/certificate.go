@@ -63,7 +63,7 @@ func (s *Service) IssueCertificates(ctx context.Context, workshopID int64) (int,
 				return err
 			}
 			if s.Notify != nil {
-				if err := s.Notify.Notify(ctx, tx, MailCertificate, w, &r); err != nil {
+				if err := s.Notify.Notify(ctx, tx, MailCertificate, w, &r, &c); err != nil {
 					return err
 				}
 			}
@@ -138,6 +138,10 @@ func (s *Service) CertificatePDF(ctx context.Context, c *Certificate) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
+	return s.certificatePDF(c, w)
+}
+
+func (s *Service) certificatePDF(c *Certificate, w *Workshop) ([]byte, error) {
 	d := pdf.New("Osvědčení o účasti", pdf.Options{Author: w.Organiser, Subject: w.Topic, Now: s.Now})
 	d.Paragraph("Číslo osvědčení: " + c.Number)
 	d.Heading(1, c.Holder)

@@ -170,6 +170,8 @@ func (h *Handler) renderWorkshop(w http.ResponseWriter, r *http.Request, f *web.
 			}
 		}
 		data["FeedbackOn"] = h.Svc.Feedback != nil
+		data["CanInvite"] = h.Svc.Inviter != nil
+		data["InviteAudiences"] = []web.Option{{Value: AudStaff, Label: p.L.T("workshop.invite.staff")}, {Value: AudCommissioner, Label: p.L.T("workshop.invite.commissioner")}}
 		if h.Svc.Status != nil {
 			st, err := h.Svc.Status(ctx, Owner(ws.ID))
 			if err == nil {
@@ -704,4 +706,24 @@ func (s *Service) FeedbackForm(ctx context.Context, w *Workshop) (feedback.Form,
 		return feedback.Form{}, false
 	}
 	return form, true
+}
+
+// SendInvitations queues the invitations chosen on the workshop page.
+func (h *Handler) SendInvitations(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(w, r, formMax)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Svc.SendInvitations(r.Context(), id, f.Values["audiences"], f.Values.Get("extra")); err != nil {
+		if f.SetError(h.l(r), err, "audiences", "extra") {
+			return h.renderWorkshop(w, r, f, http.StatusUnprocessableEntity)
+		}
+		return err
+	}
+	web.Redirect(w, r, "/workshopy/"+strconv.FormatInt(id, 10), "workshop.flash.invited")
+	return nil
 }

@@ -100,7 +100,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Registration, 
 			if r.State == RegWaitlisted {
 				kind = MailWaitlisted
 			}
-			if err := s.Notify.Notify(ctx, tx, kind, w, &r); err != nil {
+			if err := s.Notify.Notify(ctx, tx, kind, w, &r, nil); err != nil {
 				return err
 			}
 		}
@@ -191,7 +191,7 @@ func (s *Service) offerNext(ctx context.Context, tx *store.Tx, w *Workshop, audi
 		}
 		w.Counts[audience]++
 		if s.Notify != nil {
-			if err := s.Notify.Notify(ctx, tx, MailOffer, w, &wait[i]); err != nil {
+			if err := s.Notify.Notify(ctx, tx, MailOffer, w, &wait[i], nil); err != nil {
 				return nil, err
 			}
 		}
@@ -224,7 +224,7 @@ func (s *Service) AcceptOffer(ctx context.Context, token string) (*Registration,
 			return err
 		}
 		if s.Notify != nil {
-			if err := s.Notify.Notify(ctx, tx, MailConfirmed, w, &r); err != nil {
+			if err := s.Notify.Notify(ctx, tx, MailConfirmed, w, &r, nil); err != nil {
 				return err
 			}
 		}
