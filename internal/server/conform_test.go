@@ -12,11 +12,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/xuri/excelize/v2"
 
 	"kpss/internal/audit"
 	"kpss/internal/group"
@@ -725,3 +727,51 @@ func TestConformCalendarIdentity(t *testing.T) {
 		}
 	}
 }
+
+// Exports for Czech Excel: every CSV is one table with ';' and decimal
+// commas; the workbooks hold real numbers and dates (percent formatted) and
+// name kpss, the region and the date in their properties.
+func TestConformExports(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	c := e.session("koordinator")
+	for _, path := range []string{"/skupiny/statistiky.csv?rok=2026", "/skupiny/statistiky.csv?rok=2026&tabulka=clenove",
+		"/skupiny/statistiky.csv?rok=2026&tabulka=organizace", "/podnety/statistiky.csv?od=2021-01-01", "/podnety/statistiky.csv?od=2021-01-01&tabulka=1"} {
+		rec := e.do("GET", path, nil, c)
+		body := rec.Body.String()
+		lines := strings.Split(strings.TrimRight(strings.TrimPrefix(body, "\ufeff"), "\r\n"), "\n")
+		if rec.Code != http.StatusOK || !strings.HasPrefix(body, "\ufeff") || len(lines) < 2 {
+			t.Fatalf("GET %s: %d %q", path, rec.Code, body[:min(len(body), 80)])
+		}
+		cols := strings.Count(lines[0], ";")
+		for i, l := range lines {
+			if strings.TrimSpace(l) == "" || strings.Count(l, ";") != cols {
+				t.Errorf("GET %s: line %d is not a row of the one table: %q", path, i+1, l)
+			}
+		}
+		if strings.Contains(path, "/skupiny/") && !strings.Contains(path, "tabulka") && !regexpMatch(`;\d+,\d %`, body) {
+			t.Errorf("GET %s: no percentage with a decimal comma: %q", path, body)
+		}
+	}
+	for _, path := range []string{"/skupiny/statistiky.xlsx?rok=2026", "/podnety/statistiky.xlsx"} {
+		rec := e.do("GET", path, nil, c)
+		x, err := excelize.OpenReader(bytes.NewReader(rec.Body.Bytes()))
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		props, _ := x.GetDocProps()
+		if props == nil || !strings.Contains(props.Creator+props.Description+props.Subject+props.Title, "kpss") && !strings.Contains(props.Creator, "kpss") {
+			t.Errorf("GET %s: document properties %+v", path, props)
+		}
+		sheets := x.GetSheetList()
+		if len(sheets) < 3 {
+			t.Errorf("GET %s: sheets %v", path, sheets)
+		}
+		typ, _ := x.GetCellType(sheets[0], "C2")
+		if !strings.Contains(path, "podnety") && typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Errorf("GET %s: C2 is %v, not a number", path, typ)
+		}
+		x.Close()
+	}
+}
+
+func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }

@@ -267,7 +267,7 @@ func TestGroupStats(t *testing.T) {
 		}
 	}
 	rec = e.do("GET", "/skupiny/statistiky.csv?rok=2027", nil, c)
-	if !strings.HasPrefix(rec.Body.String(), "\ufeffSkupina,Rok,Naplánováno") || !strings.Contains(rec.Body.String(), "PS Senioři,2027,6,0,0") {
+	if !strings.HasPrefix(rec.Body.String(), "\ufeffSkupina;Rok;Naplánováno") || !strings.Contains(rec.Body.String(), "PS Senioři;2027;6;0;0") {
 		t.Errorf("csv: %q", rec.Body.String())
 	}
 	rec = e.do("GET", "/skupiny/statistiky.xlsx?rok=2026", nil, c)
