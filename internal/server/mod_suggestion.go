@@ -24,6 +24,7 @@ func init() {
 			// The public form's limit per address holds across replicas.
 			h.Limiter.Shared = env.Limits
 			env.AddJob(Job{Name: "suggestion-digest", Every: time.Hour, Run: svc.SendDigests})
+			env.AddJob(Job{Name: "suggestion-forget-senders", Every: time.Hour, Run: svc.ForgetSenders})
 			return h, nil
 		},
 		Routes:  suggestionRoutes,
@@ -44,6 +45,7 @@ func suggestionRoutes(mod any) []Route {
 		{"GET /podnet", public, h.ShowSubmitForm, false},
 		{"POST /podnet", public, h.Submit, false},
 		{"GET /podnet/sledovat", public, h.FindByCodeForm, false},
+		{"GET /podnet/dekujeme", public, h.ShowThanks, false},
 		{"GET /podnet/{code}", public, h.ShowTracking, false},
 		{"GET /podnety/verejne", public, h.ShowPublicList, false},
 		{"GET /podnety/verejne.geojson", public, h.PublicGeoJSON, false},
@@ -63,6 +65,7 @@ func suggestionRoutes(mod any) []Route {
 		{"POST /podnety/{id}/predat", staff, h.Route, false},
 		{"POST /podnety/{id}/rychle", staff, h.ToggleQuickWin, false},
 		{"POST /podnety/{id}/obec", staff, h.SetMunicipality, false},
+		{"POST /podnety/{id}/zverejneni", staff, h.SetPublication, false},
 		{"GET /kategorie-podnetu", staff, h.ShowCategories, false},
 		{"GET /kategorie-podnetu/nova", staff, h.ShowCategoryForm, false},
 		{"POST /kategorie-podnetu/nova", staff, h.SaveCategory, false},

@@ -64,8 +64,18 @@ func (e *testEnv) categoryID(code string) int64 {
 
 var codeRe = regexp.MustCompile(`/podnet/([2-9A-HJKMNP-Z]{10})"`)
 
-// submitForm posts the public form as a browser would, from ip.
+// submitForm posts the public form as a browser would, from ip, and
+// follows the redirect to the thank-you page (as a browser does).
 func (e *testEnv) submitForm(form url.Values, ip string) *httptest.ResponseRecorder {
+	rec := e.postForm(form, ip)
+	if rec.Code == http.StatusSeeOther {
+		return e.do("GET", rec.Header().Get("Location"), nil, nil)
+	}
+	return rec
+}
+
+// postForm posts the public form from ip without following the redirect.
+func (e *testEnv) postForm(form url.Values, ip string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest("POST", "/podnet", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
@@ -183,6 +193,7 @@ func TestSuggestionHoneypotAndRateLimit(t *testing.T) {
 		t.Fatalf("honeypot: status %d, stored %d", rec.Code, count()-before)
 	}
 	for i := 0; i < 4; i++ {
+		form.Set("text", fmt.Sprintf("Rozbitý chodník u školy v Napajedlích, místo %d.", i))
 		if rec := e.submitForm(form, "10.0.0.9"); rec.Code != 200 {
 			t.Fatalf("submission %d: %d", i+2, rec.Code)
 		}
@@ -195,6 +206,7 @@ func TestSuggestionHoneypotAndRateLimit(t *testing.T) {
 		t.Errorf("another address is limited too: %d", rec.Code)
 	}
 	now = now.Add(11 * time.Minute)
+	form.Set("text", "Rozbitý chodník u školy v Napajedlích, ještě jedno místo.")
 	if rec := e.submitForm(form, "10.0.0.9"); rec.Code != 200 {
 		t.Errorf("after 10 minutes: %d", rec.Code)
 	}
@@ -229,7 +241,7 @@ func TestSuggestionPhotoUploadStripsEXIF(t *testing.T) {
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	rec := httptest.NewRecorder()
 	e.srv.ServeHTTP(rec, req)
-	if rec.Code != 200 {
+	if rec.Code != 303 {
 		t.Fatalf("upload: %d %s", rec.Code, rec.Body.String())
 	}
 	var id int64
@@ -512,6 +524,13 @@ func TestSuggestionPublicListAndMap(t *testing.T) {
 				"address": {"Nádražní 1, Otrokovice"}, "lat": {"49.2101"}, "lng": {"17.5202"}}, "10.0.1.2")
 
 			nowhere := submit(url.Values{"text": {"V obci chybí pečovatelská služba o víkendu."}, "category_id": {access}, "municipality_id": {muni}}, "10.0.1.3")
+			// Nothing is public before the coordinator has looked at it.
+			if body := e.do("GET", "/podnety/verejne?municipality_id="+muni, nil, nil).Body.String(); strings.Contains(body, private) || strings.Contains(body, "zábradlí") {
+				t.Fatalf("an unreviewed suggestion is public")
+			}
+			for _, c := range []string{private, open, nowhere} {
+				e.publish(c)
+			}
 
 			rec := e.do("GET", "/podnety/verejne?municipality_id="+muni, nil, nil)
 			body := rec.Body.String()
@@ -612,6 +631,9 @@ func TestSuggestionKeepsTheCitizensLanguage(t *testing.T) {
 	req.RemoteAddr = "10.0.2.1:5555"
 	rec := httptest.NewRecorder()
 	e.srv.ServeHTTP(rec, req)
+	if rec.Code == http.StatusSeeOther {
+		rec = e.do("GET", rec.Header().Get("Location"), nil, nil)
+	}
 	code := codeRe.FindStringSubmatch(rec.Body.String())
 	if rec.Code != 200 || code == nil {
 		t.Fatalf("submit in English: %d %s", rec.Code, rec.Body.String())

@@ -206,25 +206,41 @@ func (h *Handler) renderSubmitForm(w http.ResponseWriter, r *http.Request, f *we
 	return nil
 }
 
-// Submit stores the public form. Five stored submissions per ten minutes
-// per address; a filled honeypot stores nothing and looks like success.
+// Submit stores the public form and redirects to the thank-you page (so a
+// reload does not send it again). Five stored submissions per ten minutes
+// per address and browser; the sixth shows the form again with everything
+// typed, how long to wait and the coordinator's phone. A filled honeypot
+// stores nothing and looks like success. The same text from the same sender
+// within minutes is the suggestion already stored.
 func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) error {
 	ip := h.ClientIP(r)
-	if ok, wait := h.Limiter.Check(ip); !ok {
-		return &apperr.Error{Code: apperr.TooMany, Msg: apperr.Msg{Key: "suggestion.err.too_many"}, Retry: wait}
-	}
 	f, err := web.ParseForm(w, r, photoMax)
 	if err != nil {
 		return err
 	}
+	key := limitKey(ip, r)
+	if ok, wait := h.Limiter.Check(key); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(wait))
+		l := h.R.Localizer(r)
+		msg := l.T("suggestion.err.too_many_wait", "Minutes", max(1, (wait+59)/60))
+		if c := h.R.ContactOf(r); c.Phone != "" {
+			msg += " " + l.T("suggestion.err.too_many_phone", "Phone", c.Phone)
+		}
+		f.AddError("", msg)
+		if hasPhoto(r) {
+			f.AddError("photo", l.T("suggestion.err.photo_again"))
+		}
+		return h.renderSubmitForm(w, r, f, http.StatusTooManyRequests)
+	}
 	if f.Get(honeypot) != "" {
-		h.Limiter.Add(ip)
-		return h.renderThanks(w, r, NewCode(), false)
+		h.Limiter.Add(key)
+		http.Redirect(w, r, "/podnet/dekujeme?kod="+NewCode(), http.StatusSeeOther)
+		return nil
 	}
 	in := Input{Text: f.Values.Get("text"), CategoryID: int64Of(f.Get("category_id")), MunicipalityID: int64Of(f.Get("municipality_id")),
 		TargetGroupID: f.Int64Ptr("target_group_id"), Address: f.Get("address"), LocationPrivate: f.Bool("location_private"),
 		ContactName: f.Get("contact_name"), ContactEmail: f.Get("contact_email"), ContactPhone: f.Get("contact_phone"), Consent: f.Bool("consent"),
-		Lang: web.LangFrom(r.Context())}
+		Lang: web.LangFrom(r.Context()), SenderKey: SenderKey(ip, r.UserAgent())}
 	in.Lat, in.Lng = floatPtr(f.Get("lat")), floatPtr(f.Get("lng"))
 	photo, perr := readPhoto(r)
 	if perr != nil {
@@ -235,12 +251,32 @@ func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) error {
 	x, err := h.Svc.Submit(r.Context(), in)
 	if err != nil {
 		if f.SetError(h.R.Localizer(r), err, submitFields...) {
+			// A browser never sends a chosen file back: say so plainly.
+			if len(photo) > 0 {
+				f.AddError("photo", h.R.Localizer(r).T("suggestion.err.photo_again"))
+			}
 			return h.renderSubmitForm(w, r, f, http.StatusUnprocessableEntity)
 		}
 		return err
 	}
-	h.Limiter.Add(ip)
-	return h.renderThanks(w, r, x.Code, x.ContactEmail != "")
+	h.Limiter.Add(key)
+	http.Redirect(w, r, "/podnet/dekujeme?kod="+url.QueryEscape(x.Code), http.StatusSeeOther)
+	return nil
+}
+
+// limitKey is the form limit's key: the address and the browser, so that a
+// care home's or library's shared connection is not one sender.
+func limitKey(ip string, r *http.Request) string {
+	return ip + "|" + SenderKey(ip, r.UserAgent())[:12]
+}
+
+// hasPhoto reports whether the request carried a chosen photo.
+func hasPhoto(r *http.Request) bool {
+	if r.MultipartForm == nil {
+		return false
+	}
+	fh := r.MultipartForm.File["photo"]
+	return len(fh) > 0 && fh[0].Size > 0
 }
 
 func floatPtr(s string) *float64 {
@@ -276,6 +312,21 @@ func readPhoto(r *http.Request) ([]byte, error) {
 		return nil, fs.Err()
 	}
 	return io.ReadAll(io.LimitReader(file, MaxPhoto+1))
+}
+
+// ShowThanks is the thank-you page after the form (GET, so a reload is
+// harmless): the tracking code, large and easy to copy.
+func (h *Handler) ShowThanks(w http.ResponseWriter, r *http.Request) error {
+	code := NormalizeCode(r.URL.Query().Get("kod"))
+	if code == "" || len(code) > 20 {
+		http.Redirect(w, r, "/podnet", http.StatusSeeOther)
+		return nil
+	}
+	mailed := false
+	if x, err := h.Svc.FindByCode(r.Context(), code); err == nil {
+		mailed = x.ContactEmail != ""
+	}
+	return h.renderThanks(w, r, code, mailed)
 }
 
 func (h *Handler) renderThanks(w http.ResponseWriter, r *http.Request, code string, mailed bool) error {
@@ -329,9 +380,13 @@ func (h *Handler) ShowTracking(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pub, err := h.Svc.PublicationOf(r.Context(), x.ID)
+	if err != nil {
+		return err
+	}
 	p := h.R.Page(r, "suggestion.track.title", "Code", x.Code).Crumb("/podnet", h.R.Localizer(r).T("suggestion.submit.title"))
 	p.NoIndex = true
-	p.Data = map[string]any{"S": Public(x), "Events": evs, "N": n, "DupCode": dupCode, "Measure": measure, "Trace": trace}
+	p.Data = map[string]any{"S": Public(x), "Events": evs, "N": n, "DupCode": dupCode, "Measure": measure, "Trace": trace, "Pub": pub}
 	h.R.Render(w, r, http.StatusOK, "suggestion/track", p)
 	return nil
 }
@@ -506,9 +561,16 @@ func (h *Handler) renderDetail(w http.ResponseWriter, r *http.Request, f *web.Fo
 			return err
 		}
 	}
+	pub, err := h.Svc.PublicationOf(ctx, x.ID)
+	if err != nil {
+		return err
+	}
+	if f.Get("hidden_reason") == "" && pub.Reason != "" {
+		f.Values.Set("hidden_reason", pub.Reason)
+	}
 	p.Data = map[string]any{"S": x, "Events": evs, "Trace": trace, "N": n, "Staff": u.IsStaff(), "Actions": actions, "Municipalities": munis,
 		"Departments": departmentOptions(p, n, "form.none"), "Overdue": x.Overdue(h.Svc.Today()), "Dup": dup,
-		"Measure": measure, "Measures": measures}
+		"Measure": measure, "Measures": measures, "Pub": pub}
 	h.R.Render(w, r, status, "suggestion/detail", p)
 	return nil
 }
@@ -631,6 +693,28 @@ func (h *Handler) SetMunicipality(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// SetPublication publishes the text of a suggestion or hides it with a
+// public reason (the coordinator's review before it shows on /podnety/verejne).
+func (h *Handler) SetPublication(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(w, r, formMax)
+	if err != nil {
+		return err
+	}
+	st := Publication(f.Get("publication"))
+	if _, err := h.Svc.SetPublication(r.Context(), id, st, f.Values.Get("hidden_reason")); err != nil {
+		if apperr.CodeOf(err) != apperr.NotFound && f.SetError(h.R.Localizer(r), err, "publication", "hidden_reason") {
+			return h.renderDetail(w, r, f, http.StatusUnprocessableEntity)
+		}
+		return err
+	}
+	web.Redirect(w, r, "/podnety/"+itoa(id), "suggestion.flash.pub_"+string(st))
+	return nil
+}
+
 // ToggleQuickWin flags or unflags a quick win.
 func (h *Handler) ToggleQuickWin(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r)
@@ -733,7 +817,7 @@ func (h *Handler) ShowCategories(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var categoryFields = []string{"name", "code", "description", "department_id", "sort_order", "accessibility", "archived"}
+var categoryFields = []string{"name", "code", "description", "department_id", "sort_order", "accessibility", "archived", "publish_at_once"}
 
 // ShowCategoryForm shows a new or existing category.
 func (h *Handler) ShowCategoryForm(w http.ResponseWriter, r *http.Request) error {
@@ -756,6 +840,9 @@ func (h *Handler) ShowCategoryForm(w http.ResponseWriter, r *http.Request) error
 		}
 		if c.Archived {
 			vals.Set("archived", "on")
+		}
+		if c.PublishAtOnce {
+			vals.Set("publish_at_once", "on")
 		}
 	}
 	return h.renderCategoryForm(w, r, web.NewForm(vals), http.StatusOK)
@@ -792,7 +879,7 @@ func (h *Handler) SaveCategory(w http.ResponseWriter, r *http.Request) error {
 	}
 	order, _ := strconv.Atoi(f.Get("sort_order"))
 	c := Category{Name: f.Get("name"), Code: f.Get("code"), Description: f.Values.Get("description"), DepartmentID: f.Int64Ptr("department_id"),
-		SortOrder: order, Accessibility: f.Bool("accessibility"), Archived: f.Bool("archived")}
+		SortOrder: order, Accessibility: f.Bool("accessibility"), Archived: f.Bool("archived"), PublishAtOnce: f.Bool("publish_at_once")}
 	if _, err := h.Svc.SaveCategory(r.Context(), id, c); err != nil {
 		if f.SetError(h.R.Localizer(r), err, categoryFields...) {
 			return h.renderCategoryForm(w, r, f, http.StatusUnprocessableEntity)

@@ -301,12 +301,28 @@ func (h *Handler) o311View(ctx context.Context, items []Suggestion) ([]O311Reque
 			centre[m.ID] = [2]*float64{m.Lat, m.Lng}
 		}
 	}
+	ids := make([]int64, len(items))
+	for i := range items {
+		ids[i] = items[i].ID
+	}
+	pubs, err := h.Svc.publications(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]O311Request, 0, len(items))
 	for i := range items {
 		x := &items[i]
 		v := Public(x)
+		// The text is public only once the coordinator has published it.
+		desc := x.Text
+		switch pubs[x.ID].State {
+		case PubHidden:
+			desc = "(nezveřejněno: " + pubs[x.ID].Reason + ")"
+		case PubPending:
+			desc = "(čeká na kontrolu před zveřejněním)"
+		}
 		req := O311Request{ServiceRequestID: x.Code, Status: "closed", StatusNotes: StateNameCS(x.State), ServiceName: byID[x.CategoryID].Name,
-			ServiceCode: byID[x.CategoryID].Code, Description: x.Text, RequestedDatetime: x.ReceivedAt.Format(time.RFC3339),
+			ServiceCode: byID[x.CategoryID].Code, Description: desc, RequestedDatetime: x.ReceivedAt.Format(time.RFC3339),
 			UpdatedDatetime: x.UpdatedAt.Format(time.RFC3339), Address: v.Address, Lat: v.Lat, Long: v.Lng}
 		// Where the exact place is private (or not given), the centre of the
 		// municipality stands for it.
@@ -371,6 +387,9 @@ func (h *Handler) o311Requests(w http.ResponseWriter, r *http.Request, format st
 			return o311Fail(w, format, http.StatusBadRequest, "status must be open or closed")
 		}
 	}
+	// A list shows only what the coordinator has reviewed; asked by id (the
+	// app that sent it), a pending one shows without its text.
+	f.Reviewed = len(f.Codes) == 0
 	items, _, err := h.Svc.FindPublic(r.Context(), f)
 	if err != nil {
 		return err

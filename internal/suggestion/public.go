@@ -34,13 +34,15 @@ type PublicItem struct {
 	Lat, Lng       *float64 // exact, coarsened (private) or the municipality's (none)
 	Approx         bool     // the point is not the exact place
 	Private        bool     // the citizen asked to hide the exact place
+	Hidden         bool     // the coordinator hid the text; Title is then ""
+	HiddenReason   string   // why, shown in its place
 }
 
 // URL is the public tracking page.
 func (p PublicItem) URL() string { return "/podnet/" + p.Code }
 
 // publicCols are the only columns the public list reads: no contact, no photo.
-const publicCols = `s.code, s.text, s.category_id, COALESCE(s.municipality_id, 0), s.state, s.quick_win, s.received_at, s.address, s.lat, s.lng, s.location_private`
+const publicCols = `s.code, s.text, s.category_id, COALESCE(s.municipality_id, 0), s.state, s.quick_win, s.received_at, s.address, s.lat, s.lng, s.location_private, sp.state, sp.hidden_reason`
 
 // PublicList returns a page of the public list (newest first) and the count,
 // capped at ListCountCap (a total above it means "more than").
@@ -80,7 +82,7 @@ func (s *Service) PublicPoints(ctx context.Context, f Filter) ([]PublicItem, boo
 
 // publicOnly keeps only the filters the public may use.
 func publicOnly(f Filter) Filter {
-	return Filter{States: f.States, CategoryID: f.CategoryID, MunicipalityID: f.MunicipalityID, Paging: f.Paging}
+	return Filter{States: f.States, CategoryID: f.CategoryID, MunicipalityID: f.MunicipalityID, Paging: f.Paging, Reviewed: true}
 }
 
 func (s *Service) publicItems(ctx context.Context, cond string, args []any, limit, offset int) ([]PublicItem, error) {
@@ -88,7 +90,7 @@ func (s *Service) publicItems(ctx context.Context, cond string, args []any, limi
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+publicCols+` FROM suggestions s WHERE `+cond+` ORDER BY s.received_at DESC, s.id DESC LIMIT ? OFFSET ?`,
+	rows, err := s.DB.Query(ctx, `SELECT `+publicCols+` FROM suggestions s JOIN suggestion_publication sp ON sp.suggestion_id = s.id WHERE `+cond+` ORDER BY s.received_at DESC, s.id DESC LIMIT ? OFFSET ?`,
 		append(append([]any(nil), args...), limit, offset)...)
 	if err != nil {
 		return nil, err
@@ -99,10 +101,14 @@ func (s *Service) publicItems(ctx context.Context, cond string, args []any, limi
 		var it PublicItem
 		var text string
 		var private bool
-		if err := rows.Scan(&it.Code, &text, &it.CategoryID, &it.MunicipalityID, &it.State, &it.QuickWin, &it.ReceivedAt, &it.Address, &it.Lat, &it.Lng, &private); err != nil {
+		var pub Publication
+		if err := rows.Scan(&it.Code, &text, &it.CategoryID, &it.MunicipalityID, &it.State, &it.QuickWin, &it.ReceivedAt, &it.Address, &it.Lat, &it.Lng, &private, &pub, &it.HiddenReason); err != nil {
 			return nil, err
 		}
 		it.Title = Shorten(text, 120)
+		if pub != PubPublished {
+			it.Title, it.Hidden = "", true
+		}
 		publicPlace(&it, private, centroids)
 		out = append(out, it)
 	}
@@ -202,7 +208,11 @@ func (h *Handler) PublicGeoJSON(w http.ResponseWriter, r *http.Request) error {
 		if it.Approx {
 			text += " · " + l.T("suggestion.public.approx")
 		}
-		points = append(points, web.Feature{Lat: *it.Lat, Lng: *it.Lng, Title: it.Code + ": " + it.Title, URL: it.URL(), Text: text})
+		title := it.Code + ": " + it.Title
+		if it.Hidden {
+			title = it.Code + ": " + l.T("suggestion.public.text_hidden", "Reason", it.HiddenReason)
+		}
+		points = append(points, web.Feature{Lat: *it.Lat, Lng: *it.Lng, Title: title, URL: it.URL(), Text: text})
 	}
 	if more {
 		w.Header().Set("X-Truncated", strconv.Itoa(MapCap))

@@ -223,6 +223,12 @@ func NormalizeCode(c string) string {
 func (s *Service) Submit(ctx context.Context, in Input) (*Suggestion, error) {
 	in.Source = SourceWeb
 	in.ReceivedAt = time.Time{}
+	in.public = true
+	// The same text from the same sender within minutes (a reload, a double
+	// click) is the suggestion already stored.
+	if dup, err := s.recentSame(ctx, in.SenderKey, in.Text); err != nil || dup != nil {
+		return dup, err
+	}
 	if in.MunicipalityID <= 0 && (in.Lat == nil || in.Lng == nil) && strings.TrimSpace(in.Address) == "" {
 		f := apperr.Fields{}
 		f.Add("municipality_id", "suggestion.err.municipality_or_place")
@@ -298,6 +304,21 @@ func (s *Service) create(ctx context.Context, in Input) (*Suggestion, error) {
 			return err
 		}
 		if err := insertSuggestion(ctx, tx, &x); err != nil {
+			return err
+		}
+		// The coordinator's own entries are public at once; a citizen's text
+		// waits for her look unless the category publishes at once.
+		pub := PubPublished
+		if in.public {
+			cat, err := findCategory(ctx, tx, "id = ?", x.CategoryID)
+			if err != nil {
+				return err
+			}
+			if !cat.PublishAtOnce {
+				pub = PubPending
+			}
+		}
+		if err := insertPublication(ctx, tx, x.ID, pub, in.SenderKey, now); err != nil {
 			return err
 		}
 		if photo != nil {

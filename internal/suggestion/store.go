@@ -16,11 +16,11 @@ type scanner interface{ Scan(...any) error }
 
 // ---------- categories
 
-const categoryCols = `id, code, name, description, department_id, sort_order, accessibility, archived, created_at, updated_at`
+const categoryCols = `id, code, name, description, department_id, sort_order, accessibility, archived, created_at, updated_at, publish_at_once`
 
 func scanCategory(r scanner) (Category, error) {
 	var c Category
-	err := r.Scan(&c.ID, &c.Code, &c.Name, &c.Description, &c.DepartmentID, &c.SortOrder, &c.Accessibility, &c.Archived, &c.CreatedAt, &c.UpdatedAt)
+	err := r.Scan(&c.ID, &c.Code, &c.Name, &c.Description, &c.DepartmentID, &c.SortOrder, &c.Accessibility, &c.Archived, &c.CreatedAt, &c.UpdatedAt, &c.PublishAtOnce)
 	return c, err
 }
 
@@ -58,15 +58,15 @@ func findCategory(ctx context.Context, q store.Q, where string, arg any) (*Categ
 }
 
 func insertCategory(ctx context.Context, q store.Q, c *Category) error {
-	id, err := store.InsertID(ctx, q, `INSERT INTO suggestion_categories (code, name, description, department_id, sort_order, accessibility, archived, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Code, c.Name, c.Description, c.DepartmentID, c.SortOrder, c.Accessibility, c.Archived, c.CreatedAt, c.UpdatedAt)
+	id, err := store.InsertID(ctx, q, `INSERT INTO suggestion_categories (code, name, description, department_id, sort_order, accessibility, archived, created_at, updated_at, publish_at_once)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Code, c.Name, c.Description, c.DepartmentID, c.SortOrder, c.Accessibility, c.Archived, c.CreatedAt, c.UpdatedAt, c.PublishAtOnce)
 	c.ID = id
 	return err
 }
 
 func updateCategory(ctx context.Context, q store.Q, c *Category) error {
-	_, err := q.Exec(ctx, `UPDATE suggestion_categories SET code = ?, name = ?, description = ?, department_id = ?, sort_order = ?, accessibility = ?, archived = ?, updated_at = ?
-		WHERE id = ?`, c.Code, c.Name, c.Description, c.DepartmentID, c.SortOrder, c.Accessibility, c.Archived, c.UpdatedAt, c.ID)
+	_, err := q.Exec(ctx, `UPDATE suggestion_categories SET code = ?, name = ?, description = ?, department_id = ?, sort_order = ?, accessibility = ?, archived = ?, updated_at = ?, publish_at_once = ?
+		WHERE id = ?`, c.Code, c.Name, c.Description, c.DepartmentID, c.SortOrder, c.Accessibility, c.Archived, c.UpdatedAt, c.PublishAtOnce, c.ID)
 	return err
 }
 
@@ -158,6 +158,7 @@ type Filter struct {
 	From, To       time.Time  // received in [From, To)
 	Today          store.Date // for Overdue; the service fills it
 	Oldest         bool       // oldest first (Open311); else newest first
+	Reviewed       bool       // only those whose text the coordinator published or hid (the public lists)
 	// CountCap stops counting past this many (0: count them all); the list
 	// then says "more than CountCap". Counting hundreds of thousands of
 	// matches costs seconds at a million rows, and nobody pages that far.
@@ -203,6 +204,9 @@ func (f Filter) where() ([]string, []any) {
 	if f.Overdue {
 		where = append(where, overdueCond+" AND s.due_date < ?")
 		args = append(args, f.Today)
+	}
+	if f.Reviewed {
+		where = append(where, "EXISTS (SELECT 1 FROM suggestion_publication sp WHERE sp.suggestion_id = s.id AND sp.state <> 'pending')")
 	}
 	if f.QuickWin {
 		where = append(where, "s.quick_win = ?")

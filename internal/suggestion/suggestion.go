@@ -78,14 +78,17 @@ func (s Source) Valid() bool {
 // Category is a kind of suggestion (Bezbariérovost, Doprava …); it is an
 // Open311 service. A category may name the department that usually solves it.
 type Category struct {
-	ID            int64     `json:"id"`
-	Code          string    `json:"code"`
-	Name          string    `json:"name"`
-	Description   string    `json:"description"`
-	DepartmentID  *int64    `json:"department_id"`
-	SortOrder     int       `json:"sort_order"`
-	Accessibility bool      `json:"accessibility"` // counts as "bezbariérovost" in the summary
-	Archived      bool      `json:"archived"`
+	ID            int64  `json:"id"`
+	Code          string `json:"code"`
+	Name          string `json:"name"`
+	Description   string `json:"description"`
+	DepartmentID  *int64 `json:"department_id"`
+	SortOrder     int    `json:"sort_order"`
+	Accessibility bool   `json:"accessibility"` // counts as "bezbariérovost" in the summary
+	Archived      bool   `json:"archived"`
+	// PublishAtOnce: the text of a citizen's suggestion in this category shows
+	// on the public list at once, without the coordinator's review.
+	PublishAtOnce bool      `json:"publish_at_once"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 }
@@ -194,6 +197,13 @@ type Input struct {
 	ReceivedAt      time.Time // zero: now (the coordinator may enter an older date)
 	Lang            string    // the citizen's language ("cs" when empty or unknown)
 	Photo           []byte    // as uploaded; checked and re-encoded
+	// SenderKey identifies the sender of a web submission (a hash of the
+	// address and the browser), so that the same text sent twice within
+	// minutes is one suggestion; "" for none.
+	SenderKey string
+	// public: sent through the public form or Open311 (Submit), so the text
+	// waits for review unless its category publishes at once.
+	public bool
 }
 
 var phoneRe = regexp.MustCompile(`^\+?[0-9 ()/-]{9,20}$`)

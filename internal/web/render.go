@@ -50,6 +50,9 @@ type Renderer struct {
 	Site func(r *http.Request) string
 	// Map configures the maps; nil: no maps are drawn (lists only).
 	Map *MapConfig
+	// Contact returns the coordinator's public contact (the footer, the
+	// form, error pages and the accessibility statement show it); nil: none.
+	Contact func(r *http.Request) Contact
 
 	shared *template.Template
 	pages  map[string]*template.Template
@@ -138,6 +141,34 @@ type Page struct {
 	Wide    bool
 	ReqURI  string
 	Map     *MapConfig // for the map-head partial; nil without maps
+	Contact Contact    // the coordinator's public contact (empty fields: not set)
+}
+
+// Contact is the coordinator's public contact.
+type Contact struct {
+	Name, Phone, Email, Hours, Address string
+}
+
+// Empty reports whether nothing is set.
+func (c Contact) Empty() bool { return c.Name == "" && c.Phone == "" && c.Email == "" }
+
+// Tel is the phone for a tel: link (digits and a leading +).
+func (c Contact) Tel() string {
+	var b strings.Builder
+	for i, r := range c.Phone {
+		if (r >= '0' && r <= '9') || (r == '+' && i == 0) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// ContactOf returns the public contact for the request (empty without one).
+func (rd *Renderer) ContactOf(r *http.Request) Contact {
+	if rd.Contact == nil {
+		return Contact{}
+	}
+	return rd.Contact(r)
 }
 
 // WorkNav is the part of the menu that needs an account (the desks of the
@@ -180,6 +211,7 @@ func (rd *Renderer) Page(r *http.Request, titleKey string, args ...any) *Page {
 	if rd.Site != nil {
 		p.Site = rd.Site(r)
 	}
+	p.Contact = rd.ContactOf(r)
 	return p
 }
 
