@@ -55,6 +55,7 @@ func init() {
 				{"POST /seznamka/{id}/naplanovat", staff, h.PlanEvent, false},
 				{"POST /seznamka/{id}/poslat-odkazy", staff, h.SendWishLinks, false},
 				{"POST /seznamka/{id}/poslat-rozvrhy", staff, h.SendTimetables, false},
+				{"POST /seznamka/{id}/poslat-kontakty", staff, h.SendContacts, false},
 				{"POST /seznamka/{id}/zpetna-vazba", staff, h.PrepareFeedback, false},
 				{"GET /seznamka/{id}/rozvrh", staff, h.ShowSchedule, false},
 				{"GET /seznamka/{id}/rozvrh.pdf", staff, h.ShowSchedulePDF, false},

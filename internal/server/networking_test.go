@@ -449,6 +449,23 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 			if !strings.Contains(mine, `href="/dotaznik/9"`) || !strings.Contains(mine, "Koho jste potkali") {
 				t.Errorf("Anna's page after the event")
 			}
+			// The contact sheets by e-mail, with the feedback form.
+			sender.msgs = nil
+			if rec := e.do("POST", page+"/poslat-kontakty", url.Values{}, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("contacts: %d", rec.Code)
+			}
+			if _, err := e.srv.Env().Outbox.Process(ctx); err != nil {
+				t.Fatal(err)
+			}
+			toAnna = nil
+			for i := range sender.msgs {
+				if sender.msgs[i].To[0] == "anna@example.cz" {
+					toAnna = &sender.msgs[i]
+				}
+			}
+			if toAnna == nil || !strings.HasPrefix(toAnna.Subject, "Koho jste potkali") || !strings.Contains(toAnna.Text, "/dotaznik/9") || !strings.Contains(toAnna.Text, "Dana Krátká (Úřad práce Otrokovice)") {
+				t.Errorf("Anna's contact sheet: %+v", toAnna)
+			}
 		})
 	}
 }
