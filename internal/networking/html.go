@@ -542,6 +542,23 @@ func (h *Handler) SetParticipantStatus(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
+// RemoveParticipant deletes a participant added by mistake.
+func (h *Handler) RemoveParticipant(w http.ResponseWriter, r *http.Request) error {
+	b, err := h.board(r)
+	if err != nil {
+		return err
+	}
+	p, err := h.participantOf(b, r)
+	if err != nil {
+		return err
+	}
+	if err := h.Svc.RemoveParticipant(r.Context(), b.Event.ID, p.ID); err != nil {
+		return err
+	}
+	web.Redirect(w, r, "/seznamka/"+itoa(b.Event.ID)+"#ucastnici", "networking.participant.removed")
+	return nil
+}
+
 // --- wishes
 
 // WishChoice is one line of the wishes form.

@@ -66,6 +66,7 @@ func init() {
 				{"GET /seznamka/{id}/ucastnici/{pid}/upravit", staff, h.ShowParticipantForm, false},
 				{"POST /seznamka/{id}/ucastnici/{pid}/upravit", staff, h.SaveParticipant, false},
 				{"POST /seznamka/{id}/ucastnici/{pid}/stav", staff, h.SetParticipantStatus, false},
+				{"POST /seznamka/{id}/ucastnici/{pid}/odebrat", staff, h.RemoveParticipant, false},
 				{"GET /seznamka/{id}/ucastnici/{pid}/prani", staff, h.ShowWishes, false},
 				{"POST /seznamka/{id}/ucastnici/{pid}/prani", staff, h.SaveWishes, false},
 				{"GET /seznamka/{id}/ucastnici/{pid}/rozvrh", staff, h.ShowTimetable, false},
