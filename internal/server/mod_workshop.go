@@ -104,6 +104,7 @@ func init() {
 				{"GET /workshopy/{id}/dochazka", staff, h.ShowAttendance, false},
 				{"POST /workshopy/{id}/dochazka", staff, h.SaveAttendance, false},
 				{"GET /workshopy/{id}/prezencni-listina.pdf", staff, h.SignInSheet, false},
+				{"GET /workshopy/{id}/kod", staff, h.ShowCode, false},
 				{"GET /workshopy/{id}/osvedceni/{cert}", staff, h.CertificatePDF, false},
 				{"GET /workshopy/{id}/prihlaska", public, h.ShowRegistrationForm, false},
 				{"POST /workshopy/{id}/prihlaska", public, h.SaveRegistration, false},

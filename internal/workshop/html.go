@@ -161,6 +161,9 @@ func (h *Handler) renderWorkshop(w http.ResponseWriter, r *http.Request, f *web.
 			}
 			data["Problems"] = probs
 		}
+		if fb, ok := h.Svc.FeedbackForm(ctx, ws); ok {
+			data["FeedbackForm"] = fb
+		}
 		if h.Svc.Feedback != nil {
 			res, err := h.Svc.Feedback.FeedbackResults(ctx, []string{Owner(ws.ID)})
 			if err != nil {
@@ -725,5 +728,31 @@ func (h *Handler) SendInvitations(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	web.Redirect(w, r, "/workshopy/"+strconv.FormatInt(id, 10), "workshop.flash.invited")
+	return nil
+}
+
+// ShowCode shows the attendance code of the block under way (or the next
+// one) in large type, for the projector.
+func (h *Handler) ShowCode(w http.ResponseWriter, r *http.Request) error {
+	ws, err := h.workshopOf(r)
+	if err != nil {
+		return err
+	}
+	now := h.Svc.now()
+	var cur *Block
+	for i := range ws.Blocks {
+		b := &ws.Blocks[i]
+		if !now.Before(b.StartsAt.Add(-30*time.Minute)) && !now.After(b.EndsAt.Add(30*time.Minute)) {
+			cur = b
+			break
+		}
+		if cur == nil && b.StartsAt.After(now) {
+			cur = b
+		}
+	}
+	p := h.crumbs(h.R.Page(r, "workshop.code.title", "Topic", ws.Topic))
+	p.NoIndex = true
+	p.Data = map[string]any{"W": ws, "Block": cur}
+	h.R.Render(w, r, http.StatusOK, "workshop/code", p)
 	return nil
 }
