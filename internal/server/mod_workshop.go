@@ -103,6 +103,7 @@ func init() {
 				{"POST /workshopy/{id}/pozvanky", staff, h.SendInvitations, false},
 				{"GET /workshopy/{id}/dochazka", staff, h.ShowAttendance, false},
 				{"POST /workshopy/{id}/dochazka", staff, h.SaveAttendance, false},
+				{"POST /workshopy/{id}/ucastnik", staff, h.AddWalkIn, false},
 				{"GET /workshopy/{id}/prezencni-listina.pdf", staff, h.SignInSheet, false},
 				{"GET /workshopy/{id}/kod", staff, h.ShowCode, false},
 				{"GET /workshopy/{id}/osvedceni/{cert}", staff, h.CertificatePDF, false},

@@ -654,7 +654,7 @@ func (h *Handler) renderAttendance(w http.ResponseWriter, r *http.Request, ws *W
 	p.Crumb("/workshopy/"+strconv.FormatInt(ws.ID, 10), ws.Topic)
 	p.Form = f
 	p.Wide = true
-	p.Data = map[string]any{"W": ws, "Rows": rows}
+	p.Data = map[string]any{"W": ws, "Rows": rows, "Audiences": audienceOptions(p.L, nil)}
 	h.R.Render(w, r, status, "workshop/attendance", p)
 	return nil
 }
@@ -754,5 +754,37 @@ func (h *Handler) ShowCode(w http.ResponseWriter, r *http.Request) error {
 	p.NoIndex = true
 	p.Data = map[string]any{"W": ws, "Block": cur}
 	h.R.Render(w, r, http.StatusOK, "workshop/code", p)
+	return nil
+}
+
+// AddWalkIn registers, on the attendance page, a person who came without
+// registering.
+func (h *Handler) AddWalkIn(w http.ResponseWriter, r *http.Request) error {
+	ws, err := h.workshopOf(r)
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(w, r, formMax)
+	if err != nil {
+		return err
+	}
+	_, err = h.Svc.RegisterOnSite(r.Context(), Registration{WorkshopID: ws.ID, Name: f.Get("walkin_name"), Organisation: f.Get("walkin_organisation"),
+		Audience: f.Get("walkin_audience"), Assistant: f.Bool("walkin_assistant")})
+	if err != nil {
+		if f.SetError(h.l(r), err, "walkin_name", "walkin_organisation", "walkin_audience") {
+			t, terr := h.Svc.Tally(r.Context(), ws)
+			if terr != nil {
+				return terr
+			}
+			for rid, bs := range t.Present {
+				for bid := range bs {
+					f.Values.Add(cellName(rid), strconv.FormatInt(bid, 10))
+				}
+			}
+			return h.renderAttendance(w, r, ws, f, http.StatusUnprocessableEntity)
+		}
+		return err
+	}
+	web.Redirect(w, r, "/workshopy/"+strconv.FormatInt(ws.ID, 10)+"/dochazka", "workshop.flash.walkin_added")
 	return nil
 }
