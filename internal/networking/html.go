@@ -962,16 +962,17 @@ func (h *Handler) ShowPersonalICS(w http.ResponseWriter, r *http.Request) error 
 }
 
 // ShowMine sends a signed-in user to their own page of the latest event
-// they take part in (through their person in the partner registry).
+// they take part in (through their person in the partner registry or
+// their e-mail).
 func (h *Handler) ShowMine(w http.ResponseWriter, r *http.Request) error {
 	u := auth.UserFrom(r.Context())
 	es, err := h.Svc.FindEvents(r.Context())
 	if err != nil {
 		return err
 	}
-	if u != nil && u.PersonID != nil {
+	if u != nil {
 		for _, e := range es {
-			if p, err := h.Svc.ParticipantOfPerson(r.Context(), e.ID, *u.PersonID); err == nil {
+			if p, err := h.Svc.ParticipantOfUser(r.Context(), e.ID, u.PersonID, u.Email); err == nil {
 				http.Redirect(w, r, personalBase(p.Token), http.StatusSeeOther)
 				return nil
 			}

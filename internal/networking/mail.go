@@ -54,12 +54,7 @@ func (s *Service) SendWishLinks(ctx context.Context, eventID int64) (int, error)
 			if p.Email == "" || !p.Present() || p.AnonymisedAt != nil {
 				continue
 			}
-			var t strings.Builder
-			fmt.Fprintf(&t, "Dobrý den,\n\nzveme vás na setkání pracovníků sociálních služeb „%s“: %s od %s, %s.\n\n", e.Title, dateCZ(e.StartsAt), clock(e.StartsAt), e.Place)
-			fmt.Fprintf(&t, "Na setkání se v krátkých kolech (%d minut) potkáte u stolů s lidmi z jiných organizací. Napište nám prosím, koho potkat musíte nebo chcete a koho ne – můžete vybrat člověka, organizaci nebo druh služby (nejvýše %d přání):\n\n%s/prani\n\n",
-				e.RoundMinutes, e.Quota, s.PersonalURL(p))
-			t.WriteString("Odkaz je jen pro vás, neposílejte ho prosím dál. Na stejné adrese později najdete svůj rozvrh.\n\nDěkujeme a těšíme se na vás.\nKoordinátor komunitního plánování sociálních služeb\n")
-			msg := mail.Message{To: []string{p.Email}, Subject: "Koho chcete potkat? " + e.Title, Text: t.String()}
+			msg := s.wishLinkMail(e, p)
 			if err := s.Outbox.Enqueue(ctx, tx, outbox.Message{Module: "networking", Kind: MailWishLink, Ref: Ref(eventID), Batch: batch, Mail: msg}); err != nil {
 				return err
 			}
@@ -141,4 +136,14 @@ func (s *Service) MailStatus(ctx context.Context, eventID int64) (outbox.Status,
 		return outbox.Status{}, nil
 	}
 	return s.Outbox.Status(ctx, Ref(eventID))
+}
+
+// wishLinkMail invites p to mark their wishes through the personal link.
+func (s *Service) wishLinkMail(e *Event, p *Participant) mail.Message {
+	var t strings.Builder
+	fmt.Fprintf(&t, "Dobrý den,\n\nzveme vás na setkání pracovníků sociálních služeb „%s“: %s od %s, %s.\n\n", e.Title, dateCZ(e.StartsAt), clock(e.StartsAt), e.Place)
+	fmt.Fprintf(&t, "Na setkání se v krátkých kolech (%d minut) potkáte u stolů s lidmi z jiných organizací. Napište nám prosím, koho potkat musíte nebo chcete a koho ne – můžete vybrat člověka, organizaci nebo druh služby (nejvýše %d přání):\n\n%s/prani\n\n",
+		e.RoundMinutes, e.Quota, s.PersonalURL(p))
+	t.WriteString("Odkaz je jen pro vás, neposílejte ho prosím dál. Na stejné adrese později najdete svůj rozvrh.\n\nDěkujeme a těšíme se na vás.\nKoordinátor komunitního plánování sociálních služeb\n")
+	return mail.Message{To: []string{p.Email}, Subject: "Koho chcete potkat? " + e.Title, Text: t.String()}
 }

@@ -82,6 +82,6 @@ func init() {
 				{"GET /seznamka-osobni/{token}/rozvrh.ics", public, h.ShowPersonalICS, false},
 			}
 		},
-		Nav: []NavEntry{{Path: "/seznamka", Label: "networking.nav", Order: 72}},
+		Nav: []NavEntry{{Path: "/seznamka", Label: "networking.nav", Order: 72}, {Path: "/seznamka/moje", Label: "networking.mine.nav", Order: 73}},
 	})
 }

@@ -166,6 +166,14 @@ func TestNetworkingDemoEvent(t *testing.T) {
 	if !strings.Contains(host, "Kolo 1: 13:00–13:07") || !strings.Contains(host, fmt.Sprintf("Stůl %d", maxTable)) {
 		t.Errorf("host PDF misses rounds or table cards")
 	}
+	// A signed-in participant (by the account's e-mail) gets to their own page.
+	e.db.Exec(context.Background(), `UPDATE networking_participants SET email = ? WHERE id = ?`, "poskytovatel@kpss.example", pid)
+	if rec := e.do("GET", "/seznamka/moje", nil, e.session("poskytovatel")); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/seznamka-osobni/"+token {
+		t.Errorf("my networking: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := e.do("GET", "/seznamka/moje", nil, e.session("clen")); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Na žádném setkání vás nemáme.") {
+		t.Errorf("my networking of a non-participant: %d", rec.Code)
+	}
 	// The overview loads with a fixed number of queries.
 	q0 := e.db.QueryCount()
 	e.do("GET", page, nil, c)
@@ -355,7 +363,13 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 			if rec := e.do("POST", fmt.Sprintf("%s/ucastnici/%d/stav", page, cyril), url.Values{"status": {"absent"}}, c); rec.Code != http.StatusSeeOther {
 				t.Fatalf("no-show: %d", rec.Code)
 			}
+			if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, "Od sestavení rozvrhu se změnili účastníci") {
+				t.Errorf("the page does not say the schedule is out of date")
+			}
 			e.do("POST", page+"/naplanovat", url.Values{}, c)
+			if body := e.do("GET", page, nil, c).Body.String(); strings.Contains(body, "Od sestavení rozvrhu se změnili účastníci") {
+				t.Errorf("still out of date after re-planning")
+			}
 			var after []string
 			rows, _ = e.db.Query(ctx, `SELECT a_id, b_id, table_no FROM networking_meetings WHERE event_id = ? AND round = 1 ORDER BY table_no`, id)
 			for rows.Next() {
@@ -472,6 +486,21 @@ func TestNetworkingPublicRegistration(t *testing.T) {
 	e.db.QueryRow(context.Background(), `SELECT after_json FROM audit_log WHERE entity = 'networking_participant' ORDER BY id DESC LIMIT 1`).Scan(&summary)
 	if strings.Contains(summary, "Olga") || strings.Contains(summary, "olga@") {
 		t.Errorf("audit shows personal data: %s", summary)
+	}
+	// The personal link also goes by e-mail, queued with the registration.
+	var queued int
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM outbox WHERE module = 'networking' AND kind = 'wish-link' AND recipient = 'olga@example.cz' AND message LIKE ?`,
+		"%"+rec.Header().Get("Location")[:len("/seznamka-osobni/")+36]+"%").Scan(&queued)
+	if queued != 1 {
+		t.Errorf("the personal link is not queued to Olga: %d", queued)
+	}
+	// Ten an hour from one address.
+	limited := false
+	for i := 0; i < 10 && !limited; i++ {
+		limited = e.do("POST", reg, url.Values{"name": {"Další"}, "organisation_name": {"Y"}}, nil).Code == http.StatusTooManyRequests
+	}
+	if !limited {
+		t.Errorf("no rate limit on the public registration")
 	}
 	// A closed registration is not there.
 	svc := networkingHandler(e).Svc
