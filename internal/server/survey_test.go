@@ -377,3 +377,46 @@ func TestSurveyAPIMatchesTheSpec(t *testing.T) {
 		t.Errorf("provider token: %d", rec.Code)
 	}
 }
+
+// A question's result becomes the value of a plan indicator for a year (the
+// 2010 survey's 65 % "yes"), and the survey a voice input of a measure.
+func TestSurveyResultIntoThePlan(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	ctx := context.Background()
+	c := e.session("koordinator")
+	items, _, _ := surveyH(e).FindSurveys(ctx, survey.Filter{Q: "pratelske rodine"})
+	page := fmt.Sprintf("/dotazniky/%d/plan", items[0].ID)
+	rec := e.do("GET", page, nil, c)
+	body := rec.Body.String()
+	if rec.Code != http.StatusOK || !strings.Contains(body, "podíl „Ano“ (65,0 %)") {
+		t.Fatalf("plan page %d:\n%s", rec.Code, body)
+	}
+	var ind, measure int64
+	if err := e.db.QueryRow(ctx, `SELECT i.id, i.measure_id FROM plan_indicators i JOIN plan_measures m ON m.id = i.measure_id JOIN plan_periods p ON p.id = m.period_id
+		WHERE p.current = ? AND i.method = 'manual' ORDER BY i.id LIMIT 1`, true).Scan(&ind, &measure); err != nil {
+		t.Skipf("the demo plan has no manual indicator: %v", err)
+	}
+	_, qs, _ := surveyH(e).FindSurvey(ctx, items[0].ID)
+	rec = e.do("POST", page+"/ukazatel", url.Values{"answer": {qs[0].Code + "=1"}, "indicator": {fmt.Sprint(ind)}, "year": {"tenkrát"}}, c)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Zadejte rok") {
+		t.Errorf("bad year: %d", rec.Code)
+	}
+	rec = e.do("POST", page+"/ukazatel", url.Values{"answer": {qs[0].Code + "=1"}, "indicator": {fmt.Sprint(ind)}, "year": {"2010"}}, c)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("indicator: %d %s", rec.Code, rec.Body.String())
+	}
+	var value float64
+	var note string
+	if err := e.db.QueryRow(ctx, `SELECT value, note FROM plan_indicator_values WHERE indicator_id = ? AND year = 2010`, ind).Scan(&value, &note); err != nil || value != 65 || !strings.Contains(note, "200 odpovědí") {
+		t.Errorf("indicator value = %v %q %v", value, note, err)
+	}
+	rec = e.do("POST", page+"/hlas", url.Values{"summary": {"65 % respondentů považuje Otrokovice za město přátelské rodině."}, "measures": {fmt.Sprint(measure)}}, c)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("voice: %d %s", rec.Code, rec.Body.String())
+	}
+	var voice int
+	e.db.QueryRow(ctx, `SELECT COUNT(*) FROM voice_inputs WHERE source = 'survey' AND text LIKE ?`, "%přátelské rodině%").Scan(&voice)
+	if voice != 1 {
+		t.Errorf("voice inputs = %d", voice)
+	}
+}

@@ -34,6 +34,8 @@ type Handler struct {
 	Limits Limiter
 	// ClientIP returns the caller's address for the limit.
 	ClientIP func(*http.Request) string
+	// Plan, when set, takes results into the community plan.
+	Plan PlanLink
 }
 
 // NewHandler registers the module's templates and messages.
