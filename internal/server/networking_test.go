@@ -410,6 +410,10 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 				t.Errorf("room view during round 1")
 			}
 			checkSchedule(t, e, id, 2)
+			// Anna met someone in round 1: she cannot be removed, only marked absent.
+			if rec := e.do("POST", fmt.Sprintf("%s/ucastnici/%d/odebrat", page, anna), url.Values{}, c); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "označte ho raději") {
+				t.Errorf("removing one who met: %d", rec.Code)
+			}
 
 			// Feedback: off without the survey module; the survey module's
 			// form when it is there; results as a fake provider gives them.
@@ -448,6 +452,23 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 			mine := e.do("GET", "/seznamka-osobni/"+token, nil, nil).Body.String()
 			if !strings.Contains(mine, `href="/dotaznik/9"`) || !strings.Contains(mine, "Koho jste potkali") {
 				t.Errorf("Anna's page after the event")
+			}
+			// The contact sheets by e-mail, with the feedback form.
+			sender.msgs = nil
+			if rec := e.do("POST", page+"/poslat-kontakty", url.Values{}, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("contacts: %d", rec.Code)
+			}
+			if _, err := e.srv.Env().Outbox.Process(ctx); err != nil {
+				t.Fatal(err)
+			}
+			toAnna = nil
+			for i := range sender.msgs {
+				if sender.msgs[i].To[0] == "anna@example.cz" {
+					toAnna = &sender.msgs[i]
+				}
+			}
+			if toAnna == nil || !strings.HasPrefix(toAnna.Subject, "Koho jste potkali") || !strings.Contains(toAnna.Text, "/dotaznik/9") || !strings.Contains(toAnna.Text, "Dana Krátká (Úřad práce Otrokovice)") {
+				t.Errorf("Anna's contact sheet: %+v", toAnna)
 			}
 		})
 	}
@@ -501,6 +522,16 @@ func TestNetworkingPublicRegistration(t *testing.T) {
 	}
 	if !limited {
 		t.Errorf("no rate limit on the public registration")
+	}
+	// The coordinator removes a registration made by mistake.
+	var olga int64
+	e.db.QueryRow(context.Background(), `SELECT id FROM networking_participants WHERE event_id = ? AND name = ?`, id, "Olga Nová").Scan(&olga)
+	if rec := e.do("POST", fmt.Sprintf("/seznamka/%d/ucastnici/%d/odebrat", id, olga), url.Values{}, e.session("koordinator")); rec.Code != http.StatusSeeOther {
+		t.Errorf("remove: %d", rec.Code)
+	}
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM networking_participants WHERE id = ?`, olga).Scan(&n)
+	if n != 0 || auditCount(e, "networking_participant") == 0 {
+		t.Errorf("not removed")
 	}
 	// A closed registration is not there.
 	svc := networkingHandler(e).Svc
