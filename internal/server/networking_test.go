@@ -180,6 +180,27 @@ func TestNetworkingDemoEvent(t *testing.T) {
 	if n := e.db.QueryCount() - q0; n > 20 {
 		t.Errorf("event page: %d queries", n)
 	}
+
+	// Eight rounds at most: must-meet pairs all stay, the rest is reported.
+	svc := networkingHandler(e).Svc
+	ev, _ := svc.FindEvent(context.Background(), id)
+	ev.MaxRounds = 8
+	if _, err := svc.SaveEvent(context.Background(), id, *ev); err != nil {
+		t.Fatal(err)
+	}
+	e.do("POST", page+"/naplanovat", url.Values{}, c)
+	if r, _ := checkSchedule(t, e, id, 20); r != 8 {
+		t.Errorf("%d rounds for a cap of 8", r)
+	}
+	var mustLeft, left int
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM networking_unmet WHERE event_id = ? AND reason = 'rounds' AND kind = 'must'`, id).Scan(&mustLeft)
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM networking_unmet WHERE event_id = ? AND reason = 'rounds'`, id).Scan(&left)
+	if mustLeft != 0 || left == 0 {
+		t.Errorf("capped: %d must-meet and %d in all left out", mustLeft, left)
+	}
+	if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, "Počet kol je omezen na 8;") || !strings.Contains(body, "Nevešlo se do povoleného počtu kol") {
+		t.Errorf("the cap is not explained")
+	}
 }
 
 type recordingSender struct {
