@@ -21,7 +21,7 @@ import (
 	"kpss/internal/web"
 )
 
-//go:embed templates/*.html templates/partials/*.html i18n/*.json
+//go:embed templates/*.html templates/partials/*.html i18n/*.json openapi.json
 var files embed.FS
 
 // Handler serves the module's pages.
