@@ -335,3 +335,19 @@ func TestWorkshopEmails(t *testing.T) {
 		})
 	}
 }
+
+// With the surveys module, a finished workshop gets its feedback form: the
+// participant's page links it, the coordinator sees the answers' count.
+func TestWorkshopFeedbackThroughSurveys(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	wid := e.int64Of(`SELECT id FROM workshops WHERE topic = ?`, "Transformace sociálních služeb")
+	token := e.stringOf(`SELECT r.token FROM workshop_registrations r JOIN workshop_certificates c ON c.registration_id = r.id WHERE r.workshop_id = ? ORDER BY r.id LIMIT 1`, wid)
+	body := e.do("GET", "/ucast/"+token, nil, nil).Body.String()
+	if !strings.Contains(body, "Vyplnit dotazník") || !strings.Contains(body, "Stáhnout osvědčení") {
+		t.Fatalf("participant page lacks the feedback form or the certificate:\n%s", body)
+	}
+	body = e.do("GET", "/workshopy/"+fmtInt(wid), nil, e.session("koordinator")).Body.String()
+	if !strings.Contains(body, "Dotazník pro účastníky") || !strings.Contains(body, "Odpovědělo 0 účastníků.") {
+		t.Fatalf("coordinator page lacks the feedback:\n%s", body)
+	}
+}

@@ -188,7 +188,8 @@ func (s *Service) AnonymiseOld(ctx context.Context, dry bool) (int, error) {
 				`SELECT COUNT(*) FROM workshop_registrations WHERE workshop_id = ? AND anonymised_at IS NULL`,
 				`UPDATE workshop_registrations SET name = '', email = '', phone = '', organisation = '', role = '', needs = '', person_key = '', anonymised_at = ? WHERE workshop_id = ? AND anonymised_at IS NULL`,
 				"registrations"},
-			{now.Sub(last) > NeedsRetention,
+			// the needs alone, when the whole registration is not due yet
+			{now.Sub(last) > NeedsRetention && now.Sub(last) <= RegRetention,
 				`SELECT COUNT(*) FROM workshop_registrations WHERE workshop_id = ? AND needs <> ''`,
 				`UPDATE workshop_registrations SET needs = '' WHERE workshop_id = ? AND needs <> ''`,
 				"needs"},

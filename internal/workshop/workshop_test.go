@@ -544,3 +544,28 @@ func TestRemindersOnceAndRetention(t *testing.T) {
 		}
 	})
 }
+
+func TestRegisterOnSite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		w := f.workshop(t, map[string]int{workshop.AudStaff: 10})
+		if _, err := f.svc.Publish(ctx, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		in := workshop.Registration{WorkshopID: w.ID, Name: "Přišla Bezpřihlášky", Audience: workshop.AudCarer}
+		if _, err := f.svc.RegisterOnSite(ctx, in); apperr.CodeOf(err) != apperr.Conflict {
+			t.Fatalf("on site weeks before: %v", err)
+		}
+		f.clock.Set(f.day.Add(10 * time.Minute))
+		r, err := f.svc.RegisterOnSite(ctx, in)
+		if err != nil || r.State != workshop.RegConfirmed {
+			t.Fatalf("on site: %v %v", r, err)
+		}
+		if err := f.svc.RecordAttendance(ctx, w.ID, map[int64][]int64{r.ID: {w.Blocks[0].ID}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.RegisterOnSite(ctx, workshop.Registration{WorkshopID: w.ID, Audience: "x"}); fields(err)["walkin_name"] != "err.required" {
+			t.Fatalf("empty walk-in: %v", err)
+		}
+	})
+}
