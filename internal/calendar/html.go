@@ -266,6 +266,7 @@ func (h *Handler) showList(w http.ResponseWriter, r *http.Request, archive bool)
 		for _, it := range all {
 			if it.ID == 0 {
 				items = append(items, it)
+				total++ // the count says what the page shows
 			}
 		}
 		sortItems(items)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"io/fs"
 	"net/http"
 
 	"kpss/internal/apperr"
@@ -45,6 +46,18 @@ func (s *Server) showAccessibility(w http.ResponseWriter, r *http.Request) error
 	p := s.rd.Page(r, "a11y.title")
 	s.rd.Render(w, r, http.StatusOK, "web/accessibility", p)
 	return nil
+}
+
+// favicon answers the browsers' own request for /favicon.ico with the SVG icon.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) error {
+	b, err := fs.ReadFile(web.Static(), "favicon.svg")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, err = w.Write(b)
+	return err
 }
 
 // health answers 200 when the database answers.

@@ -210,3 +210,88 @@ func TestPublicContactEdit(t *testing.T) {
 		})
 	}
 }
+
+// TestPublicWrongOutput: the statistics' download links carry the chosen
+// period; the summary's Czech plurals; a page past the end of a list is a
+// 404 linking to the last page (not "Zobrazeno 2476–52 z 52"), a huge page
+// number does not overflow; the calendar list counts what it shows.
+func TestPublicWrongOutput(t *testing.T) {
+	e := newSuggestionEnv(t, "sqlite", &mail.Memory{})
+	body := e.do("GET", "/podnety/statistiky?od=2024-01-01&do=2024-12-31", nil, nil).Body.String()
+	for _, want := range []string{`href="/podnety/statistiky.csv?od=2024-01-01&amp;do=2024-12-31"`, `href="/podnety/statistiky.xlsx?od=2024-01-01&amp;do=2024-12-31"`,
+		`href="/podnety/statistiky.csv?od=2024-01-01&amp;do=2024-12-31&amp;tabulka=1"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the statistics page lacks the link %s", want)
+		}
+	}
+	if strings.Contains(body, "statistiky.csv?od%3d") || strings.Contains(body, "statistiky.xlsx?od%3d") {
+		t.Error("a download link has the query encoded into its path")
+	}
+	// The link downloads the period it names: a period without suggestions has none.
+	all := e.do("GET", "/podnety/statistiky.csv", nil, nil).Body.String()
+	empty := e.do("GET", "/podnety/statistiky.csv?od=2000-01-01&do=2000-01-31", nil, nil).Body.String()
+	if all == empty {
+		t.Error("the CSV ignores the period")
+	}
+	if strings.Contains(body, " – Hodnota</caption>") {
+		t.Error("a caption still reads \"… – Hodnota\"")
+	}
+	l := e.srv.Renderer().Catalog.For("cs")
+	for _, c := range []struct {
+		a, o int
+		want string
+	}{{1, 1, "1 podnět k bezbariérovosti a 1 ostatní"}, {2, 5, "2 podněty k bezbariérovosti a 5 ostatních"}, {5, 2, "5 podnětů k bezbariérovosti a 2 ostatní"}} {
+		got := l.T("suggestion.stats.summary", "Access", l.N("suggestion.stats.access_count", c.a), "Other", l.N("suggestion.stats.other_count", c.o))
+		if !strings.Contains(got, c.want) {
+			t.Errorf("summary %d/%d = %q, want %q", c.a, c.o, got, c.want)
+		}
+	}
+
+	// Pagination past the end.
+	for _, path := range []string{"/podnety/verejne?page=99", "/podnety/verejne?page=99999999999999", "/aktuality?page=3"} {
+		rec := e.do("GET", path, nil, nil)
+		if rec.Code != 404 || !strings.Contains(rec.Body.String(), "Přejít na poslední stránku") {
+			t.Errorf("%s: %d, want 404 with a link to the last page", path, rec.Code)
+		}
+	}
+	if rec := e.do("GET", "/podnety/verejne?page=1", nil, nil); rec.Code != 200 {
+		t.Errorf("page 1: %d", rec.Code)
+	}
+
+	// The calendar list: the count is what the page shows.
+	cal := e.do("GET", "/kalendar/seznam", nil, nil).Body.String()
+	if shown := strings.Count(cal, `class="event-item"`); shown > 0 && !strings.Contains(cal, fmt.Sprintf("z %d", shown)) {
+		i := strings.Index(cal, "Zobrazeno")
+		t.Errorf("the calendar list shows %d events and says %q", shown, cal[i:min(len(cal), i+40)])
+	}
+}
+
+// TestPublicHTTP: a wrong method is 405 with Allow (in Czech), /static/ has
+// no directory listings and /favicon.ico answers.
+func TestPublicHTTP(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	rec := e.do("DELETE", "/podnet", nil, nil)
+	if rec.Code != 405 || !strings.Contains(rec.Header().Get("Allow"), "GET") || !strings.Contains(rec.Header().Get("Allow"), "POST") ||
+		!strings.Contains(rec.Body.String(), "Podporované metody") {
+		t.Errorf("DELETE /podnet: %d Allow %q", rec.Code, rec.Header().Get("Allow"))
+	}
+	if rec := e.do("POST", "/katalog", url.Values{}, nil); rec.Code != 405 || rec.Header().Get("Allow") == "" {
+		t.Errorf("POST /katalog: %d Allow %q", rec.Code, rec.Header().Get("Allow"))
+	}
+	if rec := e.do("GET", "/neexistuje", nil, nil); rec.Code != 404 {
+		t.Errorf("unknown path: %d", rec.Code)
+	}
+	for _, p := range []string{"/static/", "/static/vendor/"} {
+		if rec := e.do("GET", p, nil, nil); rec.Code != 404 || strings.Contains(rec.Body.String(), "kpss.css") {
+			t.Errorf("%s: %d (a listing?)", p, rec.Code)
+		}
+	}
+	if rec := e.do("GET", "/static/kpss.css", nil, nil); rec.Code != 200 {
+		t.Errorf("/static/kpss.css: %d", rec.Code)
+	}
+	rec = e.do("GET", "/favicon.ico", nil, nil)
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "image/svg+xml" || !strings.Contains(rec.Body.String(), "<svg") {
+		t.Errorf("/favicon.ico: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+}
+

@@ -35,6 +35,7 @@ func (s *Server) routes() []Route {
 			{"GET /metrics", public, s.showMetrics, false}, // loopback or KPSS_METRICS_TOKEN, checked inside
 			{"GET /jazyk/{lang}", public, s.setLanguage, false},
 			{"GET /pristupnost", public, s.showAccessibility, false},
+			{"GET /favicon.ico", public, s.favicon, false},
 			{"GET /prihlaseni", public, acc.ShowSignIn, false},
 			{"POST /prihlaseni", public, acc.SignIn, false},
 			{"POST /odhlaseni", public, acc.SignOut, false},

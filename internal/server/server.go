@@ -198,8 +198,15 @@ func (s *Server) mount() error {
 	if s.leaflet != "" {
 		mux.Handle("/static/vendor/leaflet/", http.StripPrefix("/static/vendor/leaflet/", filesHandler(os.DirFS(s.leaflet), 24*time.Hour)))
 	}
-	// Anything else is a 404 page (not the mux's plain-text one).
+	// Anything else is a 404 page (not the mux's plain-text one), or a 405
+	// with Allow when the path exists for other methods.
+	methods := methodProbe(s.list)
 	mux.Handle("/", s.guard(Route{Pattern: "/", Policy: &auth.Public, Handler: func(w http.ResponseWriter, r *http.Request) error {
+		if allow := methods(r); allow != "" {
+			w.Header().Set("Allow", allow)
+			s.rd.Status(w, r, http.StatusMethodNotAllowed, "err.method_not_allowed", "Allow", allow)
+			return nil
+		}
 		return apperr.New(apperr.NotFound, "err.page_not_found")
 	}}))
 
@@ -214,11 +221,53 @@ func (s *Server) mount() error {
 
 func staticHandler() http.Handler { return filesHandler(web.Static(), time.Hour) }
 
-// filesHandler serves the files of fsys, cached by browsers for maxAge.
+// methodProbe returns a function telling the methods (the Allow header) a
+// request's path has routes for when its own method has none; "" when the
+// path is unknown or the method is fine.
+func methodProbe(routes []Route) func(r *http.Request) string {
+	probe := http.NewServeMux()
+	noop := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+	for _, rt := range routes {
+		probe.Handle(rt.Pattern, noop)
+	}
+	return func(r *http.Request) string {
+		h, pattern := probe.Handler(r)
+		if pattern != "" {
+			return ""
+		}
+		hw := &headerOnly{h: http.Header{}}
+		h.ServeHTTP(hw, r)
+		if hw.code != http.StatusMethodNotAllowed {
+			return ""
+		}
+		return hw.h.Get("Allow")
+	}
+}
+
+// headerOnly is a ResponseWriter that keeps the header and status only.
+type headerOnly struct {
+	h    http.Header
+	code int
+}
+
+func (w *headerOnly) Header() http.Header         { return w.h }
+func (w *headerOnly) Write(b []byte) (int, error) { return len(b), nil }
+func (w *headerOnly) WriteHeader(code int)        { w.code = code }
+
+// filesHandler serves the files of fsys, cached by browsers for maxAge; a
+// directory is a 404, never a listing.
 func filesHandler(fsys fs.FS, maxAge time.Duration) http.Handler {
 	h := http.FileServerFS(fsys)
 	cache := "public, max-age=" + strconv.Itoa(int(maxAge.Seconds()))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if name := strings.TrimPrefix(r.URL.Path, "/"); name == "" || strings.HasSuffix(name, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		if st, err := fs.Stat(fsys, strings.TrimPrefix(r.URL.Path, "/")); err == nil && st.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", cache)
 		h.ServeHTTP(w, r)
 	})

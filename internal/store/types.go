@@ -103,6 +103,10 @@ func (p Paging) Normalize() Paging {
 	if p.Page < 1 {
 		p.Page = 1
 	}
+	// A huge page number would overflow the offset ("-39–-20 z 13").
+	if p.Page > MaxPage {
+		p.Page = MaxPage
+	}
 	if p.PerPage <= 0 {
 		p.PerPage = 25
 	}
@@ -111,6 +115,10 @@ func (p Paging) Normalize() Paging {
 	}
 	return p
 }
+
+// MaxPage is the highest page number a list takes (beyond it the list is
+// surely past its end).
+const MaxPage = 1_000_000
 
 // Offset returns the SQL OFFSET of the page.
 func (p Paging) Offset() int { p = p.Normalize(); return (p.Page - 1) * p.PerPage }

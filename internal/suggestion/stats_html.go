@@ -111,7 +111,7 @@ func (h *Handler) ShowStats(w http.ResponseWriter, r *http.Request) error {
 	if st.MedianDays != nil {
 		median = l.Num(*st.MedianDays)
 	}
-	p.Data = map[string]any{"S": st, "From": from, "To": to, "Charts": h.charts(l, st), "QS": qs, "Median": median,
+	p.Data = map[string]any{"S": st, "From": from, "To": to, "Charts": h.charts(l, st), "QS": qs, "CSV": "/podnety/statistiky.csv?" + qs, "XLSX": "/podnety/statistiky.xlsx?" + qs, "Median": median,
 		"Summary5": "/podnety/statistiky?od=" + five.Format(time.DateOnly) + "&do=" + today.String() + "#souhrn"}
 	h.R.Render(w, r, http.StatusOK, "suggestion/stats", p)
 	return nil

@@ -142,6 +142,8 @@ type Page struct {
 	ReqURI  string
 	Map     *MapConfig // for the map-head partial; nil without maps
 	Contact Contact    // the coordinator's public contact (empty fields: not set)
+
+	pastEnd *Pager // a page past the end of its list: rendered as 404
 }
 
 // Contact is the coordinator's public contact.
@@ -279,6 +281,27 @@ func (rd *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, n
 		http.Error(w, "render error", http.StatusInternalServerError)
 		return
 	}
+	// The handler or its template built the pager of a page past the end
+	// (the template may show an empty list instead of the pager, so the
+	// page's data is looked at too).
+	if m, ok := p.Data.(map[string]any); ok && p.pastEnd == nil {
+		for _, v := range m {
+			switch pg := v.(type) {
+			case Pager:
+				if pg.Page > pg.Pages() {
+					p.pastEnd = &pg
+				}
+			case PagerView:
+				if pg.Page > pg.Pages() {
+					p.pastEnd = &pg.Pager
+				}
+			}
+		}
+	}
+	if p.pastEnd != nil && status == http.StatusOK && name != "web/error" {
+		rd.pageNotFound(w, r, *p.pastEnd)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if p.User != nil {
 		w.Header().Set("Cache-Control", "no-store")
@@ -317,6 +340,22 @@ func (rd *Renderer) Error(w http.ResponseWriter, r *http.Request, err error) {
 		p.Data = map[string]string{"Message": p.L.T("err.internal")}
 	}
 	rd.Render(w, r, status, "web/error", p)
+}
+
+// Status renders the error page with status and the message key (args fill it).
+func (rd *Renderer) Status(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
+	p := rd.Page(r, "error.title."+strconv.Itoa(status))
+	p.NoIndex = true
+	p.Data = map[string]any{"Message": p.L.T(key, args...)}
+	rd.Render(w, r, status, "web/error", p)
+}
+
+// pageNotFound is the 404 of a page number past the end of a list.
+func (rd *Renderer) pageNotFound(w http.ResponseWriter, r *http.Request, pg Pager) {
+	p := rd.Page(r, "error.title.404")
+	p.NoIndex = true
+	p.Data = map[string]any{"Message": p.L.T("pager.past_end", "Page", pg.Page, "Last", pg.Pages()), "Link": pg.URL(pg.Pages()), "LinkLabel": p.L.T("pager.last_page")}
+	rd.Render(w, r, http.StatusNotFound, "web/error", p)
 }
 
 // NotFound renders the 404 page.
@@ -421,8 +460,13 @@ type PagerView struct {
 	Label, Summary, PrevLabel, NextLabel string
 }
 
-// PagerView translates the pager's labels.
+// PagerView translates the pager's labels. A page past the end of the list
+// ("?page=999") makes the page a 404 that links to the last page, instead of
+// "Zobrazeno 2476–52 z 52" over an empty list.
 func (p *Page) PagerView(pg Pager) PagerView {
+	if pg.Page > pg.Pages() {
+		p.pastEnd = &pg
+	}
 	return PagerView{Pager: pg, Label: p.L.T("pager.label"),
 		Summary:   p.L.T("pager.summary", "From", pg.From(), "To", pg.To(), "Total", pg.Total),
 		PrevLabel: p.L.T("pager.prev"), NextLabel: p.L.T("pager.next")}
