@@ -75,11 +75,11 @@ func (s *Service) Decide(ctx context.Context, callID int64, body, number string,
 		if err := updateCall(ctx, tx, &c, &before); err != nil {
 			return err
 		}
+		if err := setAmounts(ctx, tx, "decided", amounts, s.now()); err != nil {
+			return err
+		}
 		for _, r := range p.Rows {
 			v := amounts[r.App.ID]
-			if _, err := tx.Exec(ctx, `UPDATE grant_applications SET decided = ?, updated_at = ? WHERE id = ?`, v, s.now(), r.App.ID); err != nil {
-				return err
-			}
 			if s.Outbox != nil {
 				if err := s.mailLetter(ctx, tx, &c, r, v); err != nil {
 					return err
