@@ -5,6 +5,7 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"kpss/internal/stamp"
 	"reflect"
 	"sort"
 	"strings"
@@ -100,7 +101,12 @@ func (l *Log) Record(ctx context.Context, q store.Q, e Entry) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		l.Now().UTC(), actorID, a.Name, a.IP, e.Action, e.Entity, entityID, e.Summary,
 		strings.Join(changed, ","), encode(before), encode(after), czech.FoldJoin(e.Summary, a.Name, e.Entity))
-	return err
+	if err != nil {
+		return err
+	}
+	// Every audited change bumps its entity's generation: caches of pages
+	// that show it are stale on every replica from the commit on.
+	return stamp.Bump(ctx, q, e.Entity)
 }
 
 func toMap(v any) map[string]any {

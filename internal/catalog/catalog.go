@@ -68,6 +68,8 @@ type Location struct {
 	AccessibilityNote string   `json:"accessibility_note"`
 	Latitude          *float64 `json:"latitude"`
 	Longitude         *float64 `json:"longitude"`
+	// StateProvince is the region (kraj) of the place, from the registry.
+	StateProvince string `json:"state_province,omitempty"`
 }
 
 // NearLocation is the place of a search by distance that was nearest, or nil.

@@ -112,6 +112,7 @@ func serviceValues(s *Service) url.Values {
 			v.Set(pre+"longitude", strconv.FormatFloat(*l.Longitude, 'f', -1, 64))
 		}
 		v.Set(pre+"ruian_code", l.RUIANCode)
+		v.Set(pre+"state_province", l.StateProvince)
 	}
 	return v
 }
@@ -131,7 +132,7 @@ func serviceFrom(f *web.Form) (Service, apperr.Fields) {
 		pre := fmt.Sprintf("loc%d_", i)
 		l := Location{Name: f.Get(pre + "name"), Address: f.Get(pre + "address"), Postcode: f.Get(pre + "postcode"), OpeningHours: f.Values.Get(pre + "opening_hours"),
 			Accessibility: f.Get(pre + "accessibility"), AccessibilityNote: f.Get(pre + "accessibility_note"), MunicipalityID: f.Int64Ptr(pre + "municipality_id"),
-			RUIANCode: f.Get(pre + "ruian_code")}
+			RUIANCode: f.Get(pre + "ruian_code"), StateProvince: f.Get(pre + "state_province")}
 		if l.Name == "" && l.Address == "" && strings.TrimSpace(l.OpeningHours) == "" {
 			continue
 		}

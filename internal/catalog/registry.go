@@ -527,7 +527,8 @@ func (c *Catalog) mapRecord(ctx context.Context, r regService, sc importScope, g
 			continue
 		}
 		facilities = append(facilities, z)
-		l := Location{Name: strings.TrimSpace(z.Nazev), Address: z.Adresa.String(), Postcode: formatPSC(string(z.Adresa.Psc)), RUIANCode: string(z.Adresa.KodAdresnihoMista), Accessibility: "unknown"}
+		l := Location{Name: strings.TrimSpace(z.Nazev), Address: z.Adresa.String(), Postcode: formatPSC(string(z.Adresa.Psc)), RUIANCode: string(z.Adresa.KodAdresnihoMista),
+			Accessibility: "unknown", StateProvince: z.Adresa.Kraj.Name}
 		if id != 0 {
 			l.MunicipalityID = &id
 			munis = append(munis, id)

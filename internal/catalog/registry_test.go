@@ -200,7 +200,7 @@ func TestRegistryImportRealShape(t *testing.T) {
 		}
 		h := home[0]
 		if h.TypeCode != "p49" || !h.Residential || h.Outpatient || h.Capacity != "32 lůžek Maximální kapacita 32 lůžek s účinností od 01.09.2016." ||
-			len(h.Locations) != 1 || h.Locations[0].Address != "Nábřeží 1200/5, Napajedla" || h.Locations[0].Postcode != "763 61" ||
+			len(h.Locations) != 1 || h.Locations[0].Address != "Nábřeží 1200/5, Napajedla" || h.Locations[0].Postcode != "763 61" || h.Locations[0].StateProvince != "Zlínský kraj" ||
 			len(h.TargetGroupIDs) != 2 || h.Email != "socialni@dsnapajedla.example" || len(h.MunicipalityIDs) != 1 {
 			t.Errorf("home mapped: %+v", h)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"kpss/internal/outbox"
+	"kpss/internal/stamp"
 	"slices"
 	"sync"
 	"time"
@@ -71,11 +72,21 @@ func (c *Catalog) Type(ctx context.Context, code string) (ServiceType, bool) {
 
 // Version is the catalogue's change counter; it grows with every change,
 // also one made by another process (the import command).
+//
+// The catalogue's pages also show the region, municipalities, providers,
+// departments and target groups of the partners registry: their
+// generations (internal/stamp, bumped by every audited change) count too,
+// in the same query, so a renamed municipality is right on every replica
+// from the commit on.
 func (c *Catalog) Version(ctx context.Context) (int64, error) {
 	var v int64
-	err := c.DB.QueryRow(ctx, `SELECT version FROM catalog_state WHERE id = 1`).Scan(&v)
+	sub, args := stamp.SumSQL(versionTopics...)
+	err := c.DB.QueryRow(ctx, `SELECT version + `+sub+` FROM catalog_state WHERE id = 1`, args...).Scan(&v)
 	return v, err
 }
+
+// versionTopics are the partners registry's entities the catalogue shows.
+var versionTopics = []string{"region", "municipality", "organisation", "department", "target_group", "person"}
 
 // FindServices returns a page of services in Czech order and the total.
 func (c *Catalog) FindServices(ctx context.Context, f Filter) ([]Service, int, error) {

@@ -17,17 +17,19 @@ import (
 
 // Filter selects services. By default only active ones.
 type Filter struct {
-	Q              string // words, diacritics-insensitive, each may be a prefix or part of a word
-	MunicipalityID int64  // served there or located there
-	TargetGroupID  int64
-	AgeGroup       string // services for this age group (or for all ages)
-	TypeCode       string
-	Form           string // residential, outpatient, field
-	OrganisationID int64
-	All            bool // active and inactive
-	ModifiedAfter  time.Time
-	IDs            []int64
-	Near           *Near // a search by distance: results sorted by it
+	Q               string // words, diacritics-insensitive, each may be a prefix or part of a word
+	MunicipalityID  int64  // served there or located there
+	TargetGroupID   int64
+	AnyTargetGroup  bool   // services for at least one target group
+	AgeGroup        string // services for this age group (or for all ages)
+	TypeCode        string
+	Form            string // residential, outpatient, field
+	OrganisationID  int64
+	OrganisationIDs []int64 // services of any of these
+	All             bool    // active and inactive
+	ModifiedAfter   time.Time
+	IDs             []int64
+	Near            *Near // a search by distance: results sorted by it
 	store.Paging
 }
 
@@ -107,6 +109,9 @@ func (f Filter) where(d store.Dialect) ([]string, []any) {
 		where = append(where, `EXISTS (SELECT 1 FROM catalog_service_target_groups g WHERE g.service_id = s.id AND g.target_group_id = ?)`)
 		args = append(args, f.TargetGroupID)
 	}
+	if f.AnyTargetGroup {
+		where = append(where, `EXISTS (SELECT 1 FROM catalog_service_target_groups g WHERE g.service_id = s.id)`)
+	}
 	if f.AgeGroup != "" {
 		where = append(where, `(s.age_groups = '' OR s.age_groups LIKE ?)`)
 		args = append(args, "%,"+f.AgeGroup+",%")
@@ -129,6 +134,12 @@ func (f Filter) where(d store.Dialect) ([]string, []any) {
 	if f.OrganisationID != 0 {
 		where = append(where, "s.organisation_id = ?")
 		args = append(args, f.OrganisationID)
+	}
+	if len(f.OrganisationIDs) > 0 {
+		where = append(where, "s.organisation_id IN (?"+strings.Repeat(", ?", len(f.OrganisationIDs)-1)+")")
+		for _, id := range f.OrganisationIDs {
+			args = append(args, id)
+		}
 	}
 	if !f.ModifiedAfter.IsZero() {
 		where = append(where, "s.updated_at > ?")
@@ -261,7 +272,7 @@ func loadLinks(ctx context.Context, q store.Q, ss []Service) error {
 			return err
 		}
 	}
-	rows, err := q.Query(ctx, `SELECT service_id, id, name, address, postcode, municipality_id, ruian_code, opening_hours, accessibility, accessibility_note, latitude, longitude
+	rows, err := q.Query(ctx, `SELECT service_id, id, name, address, postcode, municipality_id, ruian_code, opening_hours, accessibility, accessibility_note, latitude, longitude, state_province
 		FROM catalog_locations WHERE service_id IN (`+in+`) ORDER BY sort_order, id`, args...)
 	if err != nil {
 		return err
@@ -270,7 +281,7 @@ func loadLinks(ctx context.Context, q store.Q, ss []Service) error {
 	for rows.Next() {
 		var sid int64
 		var l Location
-		if err := rows.Scan(&sid, &l.ID, &l.Name, &l.Address, &l.Postcode, &l.MunicipalityID, &l.RUIANCode, &l.OpeningHours, &l.Accessibility, &l.AccessibilityNote, &l.Latitude, &l.Longitude); err != nil {
+		if err := rows.Scan(&sid, &l.ID, &l.Name, &l.Address, &l.Postcode, &l.MunicipalityID, &l.RUIANCode, &l.OpeningHours, &l.Accessibility, &l.AccessibilityNote, &l.Latitude, &l.Longitude, &l.StateProvince); err != nil {
 			return err
 		}
 		s := &ss[idx[sid]]
@@ -354,8 +365,8 @@ func saveLinks(ctx context.Context, q store.Q, s *Service) error {
 		l := &s.Locations[i]
 		var err error
 		l.ID, err = store.InsertID(ctx, q, `INSERT INTO catalog_locations (service_id, name, address, postcode, municipality_id, ruian_code, opening_hours,
-			accessibility, accessibility_note, latitude, longitude, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			s.ID, l.Name, l.Address, l.Postcode, l.MunicipalityID, l.RUIANCode, l.OpeningHours, l.Accessibility, l.AccessibilityNote, l.Latitude, l.Longitude, i)
+			accessibility, accessibility_note, latitude, longitude, sort_order, state_province) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.ID, l.Name, l.Address, l.Postcode, l.MunicipalityID, l.RUIANCode, l.OpeningHours, l.Accessibility, l.AccessibilityNote, l.Latitude, l.Longitude, i, l.StateProvince)
 		if err != nil {
 			return err
 		}

@@ -741,6 +741,11 @@ func (h *Handler) ShowRoom(w http.ResponseWriter, r *http.Request) error {
 	}
 	views := b.RoundViews()
 	var cur, next *RoundView
+	before := round == 0
+	if before && b.Rounds > 0 {
+		// Before the start the room shows the first round, to seat people.
+		round, between = 1, true
+	}
 	if round >= 1 && round <= b.Rounds {
 		cur = &views[round-1]
 		if round < b.Rounds {
@@ -755,8 +760,8 @@ func (h *Handler) ShowRoom(w http.ResponseWriter, r *http.Request) error {
 	p.Crumb("/seznamka/"+itoa(b.Event.ID), b.Event.Title)
 	p.Wide = true
 	p.Data = map[string]any{"E": b.Event, "Round": round, "Rounds": b.Rounds, "Cur": cur, "Next": next, "Between": between,
-		"Before": round == 0, "After": round > b.Rounds, "Left": max(left, 0), "Now": clock(now),
-		"Prev": max(round-1, 1), "NextN": min(round+1, b.Rounds)}
+		"Before": before, "After": round > b.Rounds, "Left": max(left, 0), "Now": clock(now), "Today": sameDay(now, b.Event.StartsAt),
+		"Date": p.L.Date(b.Event.StartsAt), "Prev": round - 1, "NextN": round + 1}
 	h.R.Render(w, r, http.StatusOK, "networking/room", p)
 	return nil
 }
@@ -1055,4 +1060,9 @@ func (h *Handler) Register(w http.ResponseWriter, r *http.Request) error {
 	p.Data = map[string]any{"E": e}
 	h.R.Render(w, r, http.StatusOK, "networking/registered", p)
 	return nil
+}
+
+func sameDay(a, b time.Time) bool {
+	a, b = a.In(Prague), b.In(Prague)
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
 }

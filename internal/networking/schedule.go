@@ -843,7 +843,7 @@ func (c *colouring) rounds(k int, people []Person) [][]Meeting {
 		if len(es) == 0 {
 			continue
 		}
-		taken := map[int]bool{}
+		taken := make([]bool, len(es)+2)
 		table := make([]int, len(es))
 		for i, e := range es {
 			for _, x := range []int{c.edges[e].u, c.edges[e].v} {

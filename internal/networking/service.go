@@ -619,26 +619,27 @@ func (s *Service) Plan(ctx context.Context, eventID int64) (*PlanReport, error) 
 		if _, err := tx.Exec(ctx, `DELETE FROM networking_unmet WHERE event_id = ?`, eventID); err != nil {
 			return err
 		}
+		var rows [][]any
 		for i, round := range res.Rounds {
 			for _, m := range round {
-				if _, err := tx.Exec(ctx, `INSERT INTO networking_meetings (event_id, round, table_no, a_id, b_id, kind) VALUES (?, ?, ?, ?, ?, ?)`,
-					eventID, held+i+1, m.Table, parse(m.A), parse(m.B), m.Kind.String()); err != nil {
-					return err
-				}
-				rep.Meetings++
+				rows = append(rows, []any{eventID, held + i + 1, m.Table, parse(m.A), parse(m.B), m.Kind.String()})
 			}
 		}
-		rep.Meetings += len(frozen)
+		if err := insertRows(ctx, tx, `INSERT INTO networking_meetings (event_id, round, table_no, a_id, b_id, kind) VALUES `, 6, rows); err != nil {
+			return err
+		}
+		rep.Meetings = len(rows) + len(frozen)
 		rep.Rounds = held + len(res.Rounds)
+		rows = rows[:0]
 		for _, u := range res.Unscheduled {
-			if _, err := tx.Exec(ctx, `INSERT INTO networking_unmet (event_id, a_id, b_id, kind, reason) VALUES (?, ?, ?, ?, ?)`,
-				eventID, parse(u.Pair[0]), parse(u.Pair[1]), u.Kind.String(), u.Reason); err != nil {
-				return err
-			}
+			rows = append(rows, []any{eventID, parse(u.Pair[0]), parse(u.Pair[1]), u.Kind.String(), u.Reason})
 			rep.Unmet++
 			if u.Kind == KindMust {
 				rep.MustUnmet++
 			}
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO networking_unmet (event_id, a_id, b_id, kind, reason) VALUES `, 5, rows); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE networking_events SET planned_at = ?, lower_bound = ?, optimal = ?, updated_at = ? WHERE id = ?`,
 			now, rep.LowerBound, rep.Optimal, now, eventID); err != nil {

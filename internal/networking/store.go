@@ -2,6 +2,7 @@ package networking
 
 import (
 	"context"
+	"strings"
 
 	"kpss/internal/czech"
 	"kpss/internal/store"
@@ -102,7 +103,7 @@ func insertParticipant(ctx context.Context, q store.Q, p *Participant) error {
 		organisation_name, service, share_contacts, token, status, from_round, sort_key, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.EventID, p.Name, p.Email, p.Phone, p.PersonID, p.OrganisationID, p.OrganisationName, p.Service, p.ShareContacts, p.Token,
-		p.Status, p.FromRound, czech.SortKey(p.Name), p.CreatedAt, p.UpdatedAt)
+		p.Status, p.FromRound, nameSortKey(p.Name), p.CreatedAt, p.UpdatedAt)
 	return err
 }
 
@@ -110,7 +111,7 @@ func updateParticipant(ctx context.Context, q store.Q, p *Participant) error {
 	_, err := q.Exec(ctx, `UPDATE networking_participants SET name = ?, email = ?, phone = ?, person_id = ?, organisation_id = ?,
 		organisation_name = ?, service = ?, share_contacts = ?, status = ?, from_round = ?, sort_key = ?, updated_at = ? WHERE id = ?`,
 		p.Name, p.Email, p.Phone, p.PersonID, p.OrganisationID, p.OrganisationName, p.Service, p.ShareContacts, p.Status, p.FromRound,
-		czech.SortKey(p.Name), p.UpdatedAt, p.ID)
+		nameSortKey(p.Name), p.UpdatedAt, p.ID)
 	return err
 }
 
@@ -171,4 +172,37 @@ func findUnmet(ctx context.Context, q store.Q, eventID int64) ([]Unmet, error) {
 		out = append(out, u)
 	}
 	return out, rows.Err()
+}
+
+// nameSortKey sorts people by surname, then first name, leaving out
+// academic titles ("Mgr. Jana Dvořáková, Ph.D." sorts as "Dvořáková Jana").
+func nameSortKey(name string) string {
+	name, _, _ = strings.Cut(name, ",")
+	var words []string
+	for _, w := range strings.Fields(name) {
+		if !strings.HasSuffix(w, ".") {
+			words = append(words, w)
+		}
+	}
+	if len(words) > 1 {
+		words = append([]string{words[len(words)-1]}, words[:len(words)-1]...)
+	}
+	return czech.SortKey(strings.Join(words, " "))
+}
+
+// insertRows inserts rows of cols values each, 100 rows a statement.
+func insertRows(ctx context.Context, q store.Q, head string, cols int, rows [][]any) error {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	for len(rows) > 0 {
+		n := min(len(rows), 100)
+		var args []any
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		if _, err := q.Exec(ctx, head+strings.TrimSuffix(strings.Repeat(one+", ", n), ", "), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }

@@ -243,8 +243,14 @@ func TestCalendarFeeds(t *testing.T) {
 			t.Errorf("category feed holds %q", c)
 		}
 	}
-	if len(cat.Events()) != 2 {
-		t.Errorf("training feed has %d events, want 2", len(cat.Events()))
+	own := 0 // the workshops module adds the blocks of its coming workshop
+	for _, ev := range cat.Events() {
+		if !strings.HasPrefix(ev.Id(), "workshop-") {
+			own++
+		}
+	}
+	if own != 2 {
+		t.Errorf("training feed has %d events of the calendar, want 2", own)
 	}
 	if rec := e.do("GET", "/kalendar/nic.ics", nil, nil); rec.Code != http.StatusNotFound {
 		t.Errorf("unknown category feed: %d", rec.Code)

@@ -126,19 +126,9 @@ func TestCatalogProviderEditNeedsApproval(t *testing.T) {
 	}
 }
 
-// Field lists of HSDS 3.0 (REFERENCE.md): every answer carries all of them.
-var (
-	hsdsEnvelope      = []string{"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"}
-	hsdsServiceFields = []string{"id", "organization_id", "program_id", "name", "alternate_name", "description", "url", "email", "status",
-		"interpretation_services", "application_process", "fees_description", "wait_time", "fees", "accreditations", "eligibility_description",
-		"minimum_age", "maximum_age", "assured_date", "assurer_email", "licenses", "alert", "last_modified", "phones", "schedules", "service_areas",
-		"service_at_locations", "languages", "funding", "cost_options", "required_documents", "contacts", "attributes", "metadata"}
-	hsdsOrgFields = []string{"id", "name", "alternate_name", "description", "email", "website", "tax_status", "tax_id", "year_incorporated",
-		"legal_status", "logo", "uri", "parent_organization_id", "funding", "contacts", "phones", "locations", "programs",
-		"organization_identifiers", "attributes", "metadata"}
-	hsdsLocationFields = []string{"location_type", "latitude", "longitude", "addresses", "accessibility", "schedules"}
-	hsdsTermFields     = []string{"id", "code", "name", "description", "parent_id", "taxonomy_id", "term_uri"}
-)
+// The HSDS envelope of a page. (Which fields an object carries is checked
+// against the standard's own schemas in conform_test.go.)
+var hsdsEnvelope = []string{"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"}
 
 func hsdsGet(t *testing.T, e *testEnv, path string) map[string]any {
 	t.Helper()
@@ -182,19 +172,16 @@ func TestHSDSAnswersCarryTheStandardFields(t *testing.T) {
 	if len(list) != 5 || page["total_items"].(float64) < 13 || page["first_page"] != true || page["last_page"] != false {
 		t.Fatalf("services page: %v items, envelope %v", len(list), page["total_items"])
 	}
-	for _, s := range list {
-		hasFields(t, "service", s, hsdsServiceFields)
-	}
 	// Search, then one service with its organisation and locations.
 	found := contents(t, hsdsGet(t, e, "/hsds/services?search=pecovatelska+napajedla"), "/services")
 	if len(found) != 1 || found[0]["name"] != "Pečovatelská služba Napajedla" {
 		t.Fatalf("search: %v", found)
 	}
 	svc := hsdsGet(t, e, "/hsds/services/"+found[0]["id"].(string))
-	hasFields(t, "service", svc, hsdsServiceFields)
-	hasFields(t, "service.organization", svc["organization"].(map[string]any), hsdsOrgFields)
 	sal := svc["service_at_locations"].([]any)[0].(map[string]any)
-	hasFields(t, "location", sal["location"].(map[string]any), hsdsLocationFields)
+	if loc := sal["location"].(map[string]any); loc["location_type"] != "physical" || len(loc["addresses"].([]any)) != 1 {
+		t.Errorf("location: %v", loc)
+	}
 	if svc["status"] != "active" || svc["minimum_age"].(float64) != 27 || svc["licenses"] != "4127881" {
 		t.Errorf("service values: status %v, minimum_age %v, licenses %v", svc["status"], svc["minimum_age"], svc["licenses"])
 	}
@@ -207,7 +194,6 @@ func TestHSDSAnswersCarryTheStandardFields(t *testing.T) {
 	if len(terms) != 1 || terms[0]["code"] != "p40" {
 		t.Fatalf("terms: %v", terms)
 	}
-	hasFields(t, "taxonomy_term", terms[0], hsdsTermFields)
 	byTerm := contents(t, hsdsGet(t, e, "/hsds/services?taxonomy_term_id="+terms[0]["id"].(string)), "/services")
 	if len(byTerm) != 2 {
 		t.Errorf("services of § 40: %d, want 2", len(byTerm))
@@ -216,9 +202,9 @@ func TestHSDSAnswersCarryTheStandardFields(t *testing.T) {
 	if len(orgs) != 1 {
 		t.Fatalf("organizations: %v", orgs)
 	}
-	hasFields(t, "organization", orgs[0], hsdsOrgFields)
-	org := hsdsGet(t, e, "/hsds/organizations/"+orgs[0]["id"].(string))
-	hasFields(t, "organization", org, hsdsOrgFields)
+	if org := hsdsGet(t, e, "/hsds/organizations/"+orgs[0]["id"].(string)); org["name"] != orgs[0]["name"] || len(org["services"].([]any)) != 5 {
+		t.Errorf("organization: %v", org)
+	}
 	byOrg := contents(t, hsdsGet(t, e, "/hsds/services?per_page=50&organization_id="+orgs[0]["id"].(string)), "/services")
 	if len(byOrg) != 5 {
 		t.Errorf("services of Charita: %d, want 5", len(byOrg))
@@ -360,7 +346,7 @@ func TestHSDSProximity(t *testing.T) {
 			if len(list) != 2 || list[0]["name"] != "Pečovatelská služba Napajedla" || list[1]["name"] != "Pečovatelská služba Otrokovice" {
 				t.Fatalf("services within 5 km: %v", list)
 			}
-			sals := contents(t, hsdsGet(t, e, "/hsds/service_at_locations?lat=49.1716&long=17.5119&proximity=1000"), "/service_at_locations")
+			sals := contents(t, hsdsGet(t, e, "/hsds/service_at_locations?full=true&lat=49.1716&long=17.5119&proximity=1000"), "/service_at_locations")
 			if len(sals) == 0 {
 				t.Fatal("no place within 1 km of Napajedla's square")
 			}

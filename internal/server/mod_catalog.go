@@ -38,6 +38,11 @@ func init() {
 				{"GET /hsds/service_at_locations", public, h.HSDSServiceAtLocations, true},
 				{"GET /hsds/taxonomies", public, h.HSDSTaxonomies, true},
 				{"GET /hsds/taxonomy_terms", public, h.HSDSTaxonomyTerms, true},
+				{"GET /hsds/openapi.json", public, h.HSDSOpenAPI, true},
+				{"GET /hsds/service_at_locations/{id}", public, h.HSDSServiceAtLocation, true},
+				{"GET /hsds/taxonomies/{id}", public, h.HSDSTaxonomy, true},
+				{"GET /hsds/taxonomy_terms/{id}", public, h.HSDSTaxonomyTerm, true},
+				{"GET /hsds/", public, h.HSDSNotFound, true},
 
 				{"GET /katalog/sprava", editors, h.ShowManage, false},
 				{"GET /katalog/sprava/nova", editors, h.ShowServiceForm, false},

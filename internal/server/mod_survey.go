@@ -1,6 +1,9 @@
 package server
 
 import (
+	"context"
+	"time"
+
 	"kpss/internal/account"
 	"kpss/internal/auth"
 	"kpss/internal/feedback"
@@ -17,6 +20,15 @@ func init() {
 		Order: 45,
 		Init: func(env *Env) (any, error) {
 			svc := survey.NewService(env.DB, env.Audit, env.Now)
+			svc.Outbox, svc.BaseURL = env.Outbox, env.BaseURL
+			// Invitations' addresses are erased a year after their survey closed.
+			env.AddJob(Job{Name: "survey-retention", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+				n, err := svc.AnonymiseInvitations(ctx, survey.InvitationRetention, false)
+				if n > 0 {
+					env.Log.Info("survey: invitations anonymised", "count", n)
+				}
+				return err
+			}})
 			h, err := survey.NewHandler(svc, env.R, env.API, account.ClientIP)
 			if err != nil {
 				return nil, err
@@ -47,12 +59,17 @@ func init() {
 				{"GET /dotazniky/{id}/vysledky", staff, h.ShowResults, false},
 				{"GET /dotazniky/{id}/vysledky.csv", staff, h.ExportCSV, false},
 				{"GET /dotazniky/{id}/vysledky.xlsx", staff, h.ExportXLSX, false},
+				{"GET /dotazniky/{id}/pozvanky", staff, h.ShowInvitations, false},
+				{"POST /dotazniky/{id}/pozvanky", staff, h.SaveInvitations, false},
+				{"POST /dotazniky/{id}/pozvanky/pripominka", staff, h.SaveReminders, false},
 				{"GET /dotazniky/{id}/papirovy", staff, h.ShowPaperForm, false},
 				{"POST /dotazniky/{id}/papirovy", staff, h.SavePaperForm, false},
 
 				{"GET /dotaznik/{key}", public, h.ShowRespond, false},
 				{"POST /dotaznik/{key}", public, h.SaveRespond, false},
 				{"GET /dotaznik/{key}/dekujeme", public, h.ShowThanks, false},
+				{"GET /dotaznik/{key}/pozvanka/{token}", public, h.ShowTokenRespond, false},
+				{"POST /dotaznik/{key}/pozvanka/{token}", public, h.SaveTokenRespond, false},
 			}
 		},
 		Nav:     []NavEntry{{Path: "/dotazniky", Label: "survey.nav", Order: 45}},

@@ -131,7 +131,7 @@ func TestNetworkingDemoEvent(t *testing.T) {
 	if cards := e.do("GET", page+"/stoly", nil, c).Body.String(); strings.Count(cards, `<section class="nw-card"`) != maxTable || !strings.Contains(cards, fmt.Sprintf("Stůl %d", maxTable)) {
 		t.Errorf("table cards")
 	}
-	if room := e.do("GET", page+"/mistnost", nil, c); room.Code != http.StatusOK || !strings.Contains(room.Body.String(), "Setkání začne v 13:00.") {
+	if room := e.do("GET", page+"/mistnost", nil, c); room.Code != http.StatusOK || !strings.Contains(room.Body.String(), " v 13:00. Níže je první kolo.") || !strings.Contains(room.Body.String(), "Kolo 1: 13:00–13:07") {
 		t.Errorf("room before the start: %d", room.Code)
 	}
 	if room := e.do("GET", page+"/mistnost?kolo=2", nil, c).Body.String(); !strings.Contains(room, "Kolo 2: 13:09–13:16") {
@@ -372,7 +372,23 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 			if later != 0 {
 				t.Errorf("the absent person still has %d meetings", later)
 			}
+			// A walk-in who wants to meet Anna joins from round 2.
+			if rec := e.do("POST", page+"/ucastnici/novy", url.Values{"name": {"Filip Nový"}, "organisation_name": {"Spolek Pohoda"}, "status": {"walk-in"}}, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("walk-in: %d %s", rec.Code, rec.Body.String())
+			}
+			var filip int64
+			e.db.QueryRow(ctx, `SELECT id FROM networking_participants WHERE event_id = ? AND name = ?`, id, "Filip Nový").Scan(&filip)
+			e.do("POST", fmt.Sprintf("%s/ucastnici/%d/prani", page, filip), url.Values{fmt.Sprintf("p%d", anna): {"want"}}, c)
+			e.do("POST", page+"/naplanovat", url.Values{}, c)
+			var filipRound int
+			e.db.QueryRow(ctx, `SELECT MIN(round) FROM networking_meetings WHERE event_id = ? AND (a_id = ? OR b_id = ?)`, id, filip, filip).Scan(&filipRound)
+			if filipRound < 2 {
+				t.Errorf("the walk-in meets in round %d", filipRound)
+			}
 			body = e.do("GET", page, nil, c).Body.String()
+			if !strings.Contains(body, "přišel/přišla bez přihlášky") {
+				t.Errorf("walk-in not shown")
+			}
 			if !strings.Contains(body, "první kolo už proběhlo") || !strings.Contains(body, "nepřišel/nepřišla") {
 				t.Errorf("re-plan not shown")
 			}
@@ -492,5 +508,50 @@ func TestNetworkingRetention(t *testing.T) {
 	}
 	if r, _ := svc.AnonymiseParticipants(ctx, 36, false); r.Count != 0 {
 		t.Errorf("second run: %d", r.Count)
+	}
+}
+
+// BenchmarkNetworkingPages renders the demo event's pages (48 participants,
+// about 200 meetings) as the coordinator and a participant see them, and
+// reports the queries each costs.
+func BenchmarkNetworkingPages(b *testing.B) {
+	for _, engine := range benchEngines() {
+		e := newTestEnv(b, engine)
+		c := e.session("koordinator")
+		var id int64
+		var token string
+		e.db.QueryRow(context.Background(), `SELECT event_id, token FROM networking_participants ORDER BY id LIMIT 1`).Scan(&id, &token)
+		for _, pg := range []struct {
+			name, path string
+			c          *http.Cookie
+		}{
+			{"event", fmt.Sprintf("/seznamka/%d", id), c},
+			{"schedule", fmt.Sprintf("/seznamka/%d/rozvrh", id), c},
+			{"room", fmt.Sprintf("/seznamka/%d/mistnost", id), c},
+			{"personal", "/seznamka-osobni/" + token, nil},
+			{"personal-pdf", "/seznamka-osobni/" + token + "/rozvrh.pdf", nil},
+			{"host-pdf", fmt.Sprintf("/seznamka/%d/rozvrh.pdf", id), c},
+		} {
+			b.Run(engine+"/"+pg.name, func(b *testing.B) {
+				q0 := e.db.QueryCount()
+				for b.Loop() {
+					if rec := e.do("GET", pg.path, nil, pg.c); rec.Code != http.StatusOK {
+						b.Fatal(rec.Code)
+					}
+				}
+				b.ReportMetric(float64(e.db.QueryCount()-q0)/float64(b.N), "queries/op")
+			})
+		}
+		// Planning the demo event again: wishes resolved, scheduled, stored.
+		b.Run(engine+"/plan", func(b *testing.B) {
+			svc := networkingHandler(e).Svc
+			q0 := e.db.QueryCount()
+			for b.Loop() {
+				if _, err := svc.Plan(context.Background(), id); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(e.db.QueryCount()-q0)/float64(b.N), "queries/op")
+		})
 	}
 }

@@ -176,6 +176,29 @@ func TestTwoReplicasOnOneDatabase(t *testing.T) {
 				t.Errorf("%d deliveries of 20 messages by two workers", n)
 			}
 
+			// Replica A caches the public catalogue; replica B renames a
+			// municipality; A's next answer shows the new name.
+			page := func(srv *Server) string {
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, httptest.NewRequest("GET", "/katalog", nil))
+				return rec.Body.String()
+			}
+			if !strings.Contains(page(e.srv), "Otrokovice") || strings.Contains(page(e.srv), "Otrokovice-město") {
+				t.Fatal("the catalogue does not show Otrokovice")
+			}
+			pt := second.Env().Partners
+			mun, err := pt.FindMunicipalityByID(ctx, e.ids.otrokovice)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mun.Name = "Otrokovice-město"
+			if _, err := pt.UpdateMunicipality(ctx, mun.ID, *mun); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(page(e.srv), "Otrokovice-město") {
+				t.Error("replica A still serves the old municipality name from its cache")
+			}
+
 			for i := range 5 {
 				srv := e.srv
 				if i%2 == 1 {

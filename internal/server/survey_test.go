@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"kpss/internal/feedback"
+	"kpss/internal/mail"
 	"kpss/internal/survey"
 )
 
@@ -223,5 +224,100 @@ func TestSurveyPublicAnswersAreRateLimited(t *testing.T) {
 	rec := e.do("POST", form.RespondURL, url.Values{qs[0].Field(): {"4"}}, nil)
 	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "příliš mnoho odpovědí") {
 		t.Errorf("21st answer: %d", rec.Code)
+	}
+}
+
+// Personal invitations go through the outbox; each link takes one response;
+// of an anonymous survey nothing ties an invitation to its response.
+func TestSurveyInvitationsAndTokens(t *testing.T) {
+	for _, engine := range storetestEngines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			ctx := context.Background()
+			mem := &mail.Memory{}
+			e.srv.Env().Outbox.Mail = mem
+			c := e.session("koordinator")
+			h := surveyH(e)
+			items, _, _ := h.FindSurveys(ctx, survey.Filter{Q: "spokojenost uzivatelu"})
+			v := items[0]
+			page := fmt.Sprintf("/dotazniky/%d/pozvanky", v.ID)
+			rec := e.do("POST", page, url.Values{"recipients": {"Jana Nováková <jana@example.cz>\nneplatna-adresa"}}, c)
+			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Řádek 2: „neplatna-adresa“ není platná e-mailová adresa.") {
+				t.Fatalf("bad address: %d", rec.Code)
+			}
+			rec = e.do("POST", page, url.Values{"recipients": {"Jana Nováková <jana@example.cz>\npetr@example.cz\nJANA@example.cz"}}, c)
+			if rec.Code != http.StatusSeeOther {
+				t.Fatalf("invite: %d %s", rec.Code, rec.Body.String())
+			}
+			if b := e.do("GET", page, nil, c).Body.String(); !strings.Contains(b, "E-maily: 0 odesláno, 2 čeká") {
+				t.Errorf("the page does not show the queued mail")
+			}
+			if len(mem.Messages()) != 0 {
+				t.Fatalf("mail sent from the handler")
+			}
+			e.deliver()
+			msgs := mem.Messages()
+			if len(msgs) != 2 || !strings.Contains(msgs[0].Subject, v.Title) {
+				t.Fatalf("delivered %d: %+v", len(msgs), msgs)
+			}
+			link := func(m mail.Message) string {
+				i := strings.Index(m.Text, "/dotaznik/")
+				return strings.Fields(m.Text[i:])[0]
+			}
+			jana := link(msgs[0])
+			_, qs, _ := h.FindSurvey(ctx, v.ID)
+			answer := url.Values{qs[0].Field(): {"1"}, qs[1].Field(): {"2"}, qs[2].Field(): {"5"}}
+			if rec = e.do("GET", jana, nil, nil); rec.Code != http.StatusOK {
+				t.Fatalf("token page: %d", rec.Code)
+			}
+			if rec = e.do("POST", jana, answer, nil); rec.Code != http.StatusSeeOther {
+				t.Fatalf("token answer: %d %s", rec.Code, rec.Body.String())
+			}
+			// Single use: the second answer with the same link is refused.
+			if rec = e.do("POST", jana, answer, nil); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "Každá pozvánka platí jen pro jedno vyplnění") {
+				t.Errorf("second use: %d", rec.Code)
+			}
+			if rec = e.do("GET", jana+"x", nil, nil); rec.Code != http.StatusNotFound {
+				t.Errorf("unknown token: %d", rec.Code)
+			}
+			// Anonymous: the used invitation keeps no time and no response.
+			var linked int
+			e.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_invitations WHERE survey_id = ? AND (response_id IS NOT NULL OR used_at IS NOT NULL)`, v.ID).Scan(&linked)
+			var used int
+			e.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_invitations WHERE survey_id = ? AND used = ?`, v.ID, true).Scan(&used)
+			if linked != 0 || used != 1 {
+				t.Errorf("linked %d, used %d", linked, used)
+			}
+			var precise int
+			e.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_responses WHERE survey_id = ? AND submitted_at IS NOT NULL`, v.ID).Scan(&precise)
+			if precise != 0 {
+				t.Errorf("%d responses of an anonymous survey keep a precise time", precise)
+			}
+			// A reminder goes to Petr only, with a new link; his first link still works.
+			mem.Reset()
+			if rec = e.do("POST", page+"/pripominka", url.Values{}, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("remind: %d", rec.Code)
+			}
+			e.deliver()
+			msgs2 := mem.Messages()
+			if len(msgs2) != 1 || !strings.Contains(msgs2[0].To[0], "petr@example.cz") || !strings.HasPrefix(msgs2[0].Subject, "Připomínka") {
+				t.Fatalf("reminders: %+v", msgs2)
+			}
+			if rec = e.do("GET", link(msgs[1]), nil, nil); rec.Code != http.StatusOK {
+				t.Errorf("the first link after a reminder: %d", rec.Code)
+			}
+			// After the retention period the addresses are erased.
+			h.SetState(ctx, v.ID, survey.Closed)
+			h.Service.Now = func() time.Time { return time.Now().Add(400 * 24 * time.Hour) }
+			defer func() { h.Service.Now = time.Now }()
+			if n, err := h.AnonymiseInvitations(ctx, survey.InvitationRetention, false); err != nil || n != 2 {
+				t.Errorf("anonymised %d, %v", n, err)
+			}
+			var left int
+			e.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_invitations WHERE email <> ''`).Scan(&left)
+			if left != 0 {
+				t.Errorf("%d addresses left", left)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base32"
 	"encoding/binary"
 	"encoding/hex"
@@ -13,6 +14,7 @@ import (
 
 	"kpss/internal/apperr"
 	"kpss/internal/audit"
+	"kpss/internal/outbox"
 	"kpss/internal/store"
 )
 
@@ -22,6 +24,10 @@ type Service struct {
 	DB    *store.DB
 	Audit *audit.Log
 	Now   func() time.Time
+	// Outbox queues the invitations and reminders (nil: none can be sent).
+	Outbox *outbox.Outbox
+	// BaseURL starts the links in e-mails.
+	BaseURL string
 }
 
 // NewService returns the surveys' service.
@@ -329,14 +335,21 @@ func (s *Service) Submit(ctx context.Context, id int64, sub Submission) (int64, 
 			return err
 		}
 		if invID != 0 {
-			var err error
+			// Conditional, so that two answers racing with one link cannot both win.
+			var (
+				res sql.Result
+				err error
+			)
 			if v.Anonymous {
-				_, err = tx.Exec(ctx, `UPDATE survey_invitations SET used = ? WHERE id = ?`, true, invID)
+				res, err = tx.Exec(ctx, `UPDATE survey_invitations SET used = ? WHERE id = ? AND used = ?`, true, invID, false)
 			} else {
-				_, err = tx.Exec(ctx, `UPDATE survey_invitations SET used = ?, used_at = ?, response_id = ? WHERE id = ?`, true, now, rid, invID)
+				res, err = tx.Exec(ctx, `UPDATE survey_invitations SET used = ?, used_at = ?, response_id = ? WHERE id = ? AND used = ?`, true, now, rid, invID, false)
 			}
 			if err != nil {
 				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return apperr.New(apperr.Conflict, "survey.err.token_used")
 			}
 		}
 		entry := audit.Entry{Action: "survey_respond", Entity: "survey", EntityID: v.ID, Summary: v.Title,
@@ -371,7 +384,8 @@ func useInvitation(ctx context.Context, q store.Q, surveyID int64, token string)
 		id   int64
 		used bool
 	)
-	err := q.QueryRow(ctx, `SELECT id, used FROM survey_invitations WHERE survey_id = ? AND token_hash = ?`, surveyID, hashKey(token)).Scan(&id, &used)
+	h := hashKey(token)
+	err := q.QueryRow(ctx, `SELECT id, used FROM survey_invitations WHERE survey_id = ? AND (token_hash = ? OR old_hash = ?)`, surveyID, h, h).Scan(&id, &used)
 	if err != nil {
 		return 0, apperr.New(apperr.NotFound, "survey.err.token_unknown")
 	}

@@ -87,6 +87,7 @@ CREATE TABLE survey_invitations (
     email         TEXT NOT NULL,                  -- personal
     name          TEXT NOT NULL DEFAULT '',       -- personal
     token_hash    TEXT NOT NULL UNIQUE,
+    old_hash      TEXT,
     sent_at       TIMESTAMP,
     reminded_at   TIMESTAMP,
     used          BOOLEAN NOT NULL DEFAULT FALSE,
@@ -96,3 +97,4 @@ CREATE TABLE survey_invitations (
     created_at    TIMESTAMP NOT NULL
 );
 CREATE INDEX survey_invitations_survey ON survey_invitations (survey_id, used);
+CREATE INDEX survey_invitations_old ON survey_invitations (old_hash);

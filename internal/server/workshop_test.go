@@ -1,0 +1,255 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"kpss/internal/storetest"
+)
+
+func (e *testEnv) int64Of(q string, args ...any) int64 {
+	e.t.Helper()
+	var v int64
+	if err := e.db.QueryRow(context.Background(), q, args...).Scan(&v); err != nil {
+		e.t.Fatalf("%s: %v", q, err)
+	}
+	return v
+}
+
+func (e *testEnv) stringOf(q string, args ...any) string {
+	e.t.Helper()
+	var v string
+	if err := e.db.QueryRow(context.Background(), q, args...).Scan(&v); err != nil {
+		e.t.Fatalf("%s: %v", q, err)
+	}
+	return v
+}
+
+func fmtInt(n int64) string {
+	const digits = "0123456789"
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for n > 0 {
+		b = append([]byte{digits[n%10]}, b...)
+		n /= 10
+	}
+	return string(b)
+}
+
+// The demo has the six seed workshops held, with certificates, and one
+// coming workshop; the plan's project indicators count the six and their
+// participants instead of "zatím nenapojeno".
+func TestWorkshopDemoAndProjectIndicators(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			if n := e.int64Of(`SELECT COUNT(*) FROM workshops WHERE state = 'held'`); n != 6 {
+				t.Fatalf("held workshops: %d", n)
+			}
+			rec := e.do("GET", "/workshopy", nil, nil)
+			body := rec.Body.String()
+			for _, want := range []string{"Fundraising a samofinancování sociálních služeb", "Transformace sociálních služeb", "Aktuálně: dluhy a exekuce", "Volno"} {
+				if !strings.Contains(body, want) {
+					t.Errorf("the public list lacks %q", want)
+				}
+			}
+			c := e.session("koordinator")
+			body = e.do("GET", "/plan/projekt", nil, c).Body.String()
+			row := regexp.MustCompile(`Workshopy</th><td class="num">6</td><td class="num">(\d+)</td>`).FindStringSubmatch(body)
+			if row == nil || row[1] != "6" {
+				t.Fatalf("the plan's project page does not show 6 workshops held: %q", row)
+			}
+			parts := regexp.MustCompile(`Účastníci workshopů</th><td class="num">60</td><td class="num">(\d+)</td>`).FindStringSubmatch(body)
+			if parts == nil || parts[1] == "0" {
+				t.Fatalf("participants of workshops not counted: %q", parts)
+			}
+			if strings.Count(body, "zatím nenapojeno") != 0 {
+				t.Error("a project indicator is still not connected")
+			}
+		})
+	}
+}
+
+// A carer registers without an account: a mistake keeps what was typed and
+// says what is wrong in Czech; the registration page confirms the place and
+// cancels it; the staff see the registration with the needs.
+func TestWorkshopPublicRegistration(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			id := e.int64Of(`SELECT id FROM workshops WHERE state = 'published'`)
+			path := "/workshopy/" + fmtInt(id) + "/prihlaska"
+			if rec := e.do("GET", path, nil, nil); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Pečující o blízkou osobu") {
+				t.Fatalf("form: %d", rec.Code)
+			}
+			bad := url.Values{"name": {"Marie Šťastná"}, "email": {"marie@"}, "audience": {"carer"}, "needs": {"Potřebuji místo pro vozík."}}
+			rec := e.do("POST", path, bad, nil)
+			body := rec.Body.String()
+			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, "Zadejte e-mailovou adresu") || !strings.Contains(body, `value="Marie Šťastná"`) ||
+				!strings.Contains(body, "Potřebuji místo pro vozík.") || !strings.Contains(body, "error-summary") {
+				t.Fatalf("422 re-render: %d\n%s", rec.Code, body)
+			}
+			good := url.Values{"name": {"Marie Šťastná"}, "phone": {"+420 603 123 456"}, "audience": {"carer"}, "needs": {"Potřebuji místo pro vozík."}}
+			rec = e.do("POST", path, good, nil)
+			loc := rec.Header().Get("Location")
+			if rec.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/ucast/") {
+				t.Fatalf("register: %d %s", rec.Code, loc)
+			}
+			body = e.do("GET", loc, nil, nil).Body.String()
+			if !strings.Contains(body, "Máte potvrzené místo.") || !strings.Contains(body, "Zrušit moji přihlášku") {
+				t.Fatalf("registration page:\n%s", body)
+			}
+			c := e.session("koordinator")
+			body = e.do("GET", "/workshopy/"+fmtInt(id), nil, c).Body.String()
+			if !strings.Contains(body, "Marie Šťastná") || !strings.Contains(body, "Potřebuji místo pro vozík.") {
+				t.Fatal("the coordinator does not see the registration and its needs")
+			}
+			// The public page does not show who registered.
+			if strings.Contains(e.do("GET", "/workshopy/"+fmtInt(id), nil, nil).Body.String(), "Marie Šťastná") {
+				t.Fatal("the public sees a participant's name")
+			}
+			rec = e.do("POST", loc, url.Values{"action": {"cancel"}}, nil)
+			if rec.Code != http.StatusSeeOther {
+				t.Fatalf("cancel: %d", rec.Code)
+			}
+			if !strings.Contains(e.do("GET", loc, nil, nil).Body.String(), "Přihláška je zrušena.") {
+				t.Fatal("cancelled registration not shown as cancelled")
+			}
+		})
+	}
+}
+
+// The coordinator ticks attendance on screen; the certificate PDF has the
+// Czech name with diacritics and the hours; the verification page confirms
+// it to anyone and says plainly when a code is unknown.
+func TestWorkshopAttendanceCertificateAndVerification(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			c := e.session("koordinator")
+			wid := e.int64Of(`SELECT id FROM workshops WHERE topic = ?`, "Motivace uživatelů")
+			page := e.do("GET", "/workshopy/"+fmtInt(wid)+"/dochazka", nil, c)
+			if page.Code != http.StatusOK || !strings.Contains(page.Body.String(), `type="checkbox"`) {
+				t.Fatalf("attendance grid: %d", page.Code)
+			}
+			if rec := e.do("GET", "/workshopy/"+fmtInt(wid)+"/dochazka", nil, e.session("poskytovatel")); rec.Code != http.StatusForbidden {
+				t.Fatalf("a provider opens the attendance: %d", rec.Code)
+			}
+			sheet := e.do("GET", "/workshopy/"+fmtInt(wid)+"/prezencni-listina.pdf", nil, c)
+			if text := pdfText(t, sheet.Body.Bytes()); !strings.Contains(text, "Prezenční listina") || !strings.Contains(text, "Motivace uživatelů") {
+				t.Fatalf("sign-in sheet: %s", text)
+			}
+			certID := e.int64Of(`SELECT MIN(id) FROM workshop_certificates WHERE workshop_id = ?`, wid)
+			holder := e.stringOf(`SELECT holder FROM workshop_certificates WHERE id = ?`, certID)
+			code := e.stringOf(`SELECT code FROM workshop_certificates WHERE id = ?`, certID)
+			number := e.stringOf(`SELECT number FROM workshop_certificates WHERE id = ?`, certID)
+			rec := e.do("GET", "/workshopy/"+fmtInt(wid)+"/osvedceni/"+fmtInt(certID), nil, c)
+			if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" {
+				t.Fatalf("certificate: %d", rec.Code)
+			}
+			text := pdfText(t, rec.Body.Bytes())
+			for _, want := range []string{"Osvědčení o účasti", holder, "Motivace uživatelů", "6 h z 6 h", number, "neakreditované", "/osvedceni/" + code} {
+				if !strings.Contains(text, want) {
+					t.Errorf("certificate text lacks %q:\n%s", want, text)
+				}
+			}
+			if strings.Contains(text, "akreditovaný kurz") || strings.Contains(text, "akreditován MPSV") {
+				t.Error("the certificate claims accreditation")
+			}
+			body := e.do("GET", "/osvedceni/"+code, nil, nil).Body.String()
+			if !strings.Contains(body, "Osvědčení je platné") || !strings.Contains(body, holder) || !strings.Contains(body, number) {
+				t.Fatalf("verification:\n%s", body)
+			}
+			if rec := e.do("GET", "/osvedceni/neplatny-kod", nil, nil); rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "neevidujeme") {
+				t.Fatalf("unknown code: %d", rec.Code)
+			}
+			// The register of certificates as XLSX and the ledger of hours.
+			if rec := e.do("GET", "/workshopy/osvedceni.xlsx?rok=2013", nil, c); rec.Code != http.StatusOK || rec.Body.Len() < 1000 {
+				t.Fatalf("register xlsx: %d", rec.Code)
+			}
+			body = e.do("GET", "/workshopy/hodiny?rok=2013", nil, c).Body.String()
+			if !strings.Contains(body, holder) || !strings.Contains(body, "8 h") {
+				t.Fatalf("ledger 2013 lacks %s or the 8 h cap", holder)
+			}
+		})
+	}
+}
+
+// The coordinator builds a workshop: publishing is refused below 6 net
+// hours with a Czech reason; blocks added; published; ticked attendance.
+func TestWorkshopCoordinatorFlow(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	c := e.session("koordinator")
+	place := e.int64Of(`SELECT MIN(id) FROM meeting_places`)
+	form := url.Values{"topic": {"Komunikace s klientem"}, "lecturer_name": {"Mgr. Eva Řeháková"}, "place_id": {fmtInt(place)}, "organiser": {"Naděje Otrokovice"},
+		"min_participants": {"10"}, "quota_staff": {"x"}, "quota_commissioner": {"2"}, "quota_user": {"2"}, "quota_carer": {"1"}, "cert_percent": {"75"}, "offer_hours": {"24"}}
+	rec := e.do("POST", "/workshopy/novy", form, c)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Zadejte celé číslo") || !strings.Contains(rec.Body.String(), "Mgr. Eva Řeháková") {
+		t.Fatalf("bad quota: %d", rec.Code)
+	}
+	form.Set("quota_staff", "12")
+	rec = e.do("POST", "/workshopy/novy", form, c)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body.String())
+	}
+	loc := rec.Header().Get("Location")
+	day := "2031-05-14"
+	rec = e.do("POST", loc+"/bloky", url.Values{"block_day": {day}, "block_start": {"9:00"}, "block_end": {"12:00"}, "block_break": {"15"}}, c)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("block: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = e.do("POST", loc+"/bloky", url.Values{"block_day": {day}, "block_start": {"13:00"}, "block_end": {"12:00"}}, c)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Konec musí být po začátku.") {
+		t.Fatalf("bad block: %d", rec.Code)
+	}
+	rec = e.do("POST", loc+"/stav", url.Values{"action": {"publish"}}, c)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "zveřejnit jej lze až od 6 h") {
+		t.Fatalf("publish at 2 h 45: %d\n%s", rec.Code, rec.Body.String())
+	}
+	e.do("POST", loc+"/bloky", url.Values{"block_day": {day}, "block_start": {"12:45"}, "block_end": {"16:15"}, "block_break": {"15"}}, c)
+	if rec = e.do("POST", loc+"/stav", url.Values{"action": {"publish"}}, c); rec.Code != http.StatusSeeOther {
+		t.Fatalf("publish at 6 h: %d %s", rec.Code, rec.Body.String())
+	}
+	body := e.do("GET", loc, nil, nil).Body.String()
+	if !strings.Contains(body, "Komunikace s klientem") || !strings.Contains(body, "Přihlásit se") || !strings.Contains(body, "6 h") {
+		t.Fatal("the public page of the published workshop")
+	}
+	// The calendar lists both blocks.
+	cal := e.do("GET", "/kalendar?mesic=2031-05", nil, nil).Body.String()
+	if !strings.Contains(cal, "Workshop: Komunikace s klientem (1/2)") {
+		t.Errorf("the calendar does not show the workshop")
+	}
+	if ics := e.do("GET", "/workshopy/kalendar.ics", nil, nil).Body.String(); !strings.Contains(ics, "BEGIN:VEVENT") || !strings.Contains(ics, "Komunikace s klientem") {
+		t.Error("the iCalendar feed lacks the workshop")
+	}
+}
+
+// The list is read with a fixed number of queries whatever the number of
+// workshops.
+func TestWorkshopListQueryCount(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	count := func() int64 {
+		before := e.db.QueryCount()
+		if rec := e.do("GET", "/workshopy", nil, nil); rec.Code != http.StatusOK {
+			t.Fatal(rec.Code)
+		}
+		return e.db.QueryCount() - before
+	}
+	n1 := count()
+	c := e.session("koordinator")
+	for i := 0; i < 5; i++ {
+		form := url.Values{"topic": {"Téma " + fmtInt(int64(i))}, "min_participants": {"10"}, "quota_staff": {"12"}, "cert_percent": {"75"}, "offer_hours": {"24"}}
+		loc := e.do("POST", "/workshopy/novy", form, c).Header().Get("Location")
+		e.do("POST", loc+"/bloky", url.Values{"block_day": {"2031-06-0" + fmtInt(int64(i+1))}, "block_start": {"9:00"}, "block_end": {"16:00"}, "block_break": {"60"}}, c)
+		e.do("POST", loc+"/stav", url.Values{"action": {"publish"}}, c)
+	}
+	if n2 := count(); n2 != n1 {
+		t.Fatalf("queries for the list: %d with 7 workshops, %d with 12", n1, n2)
+	}
+}
