@@ -847,6 +847,29 @@ func (h *Handler) renderApplication(w http.ResponseWriter, r *http.Request, a *A
 		"Decisions": options(p.L, "grant.check.", []string{CheckPassed, CheckReturned, CheckExcluded}),
 		"CanCheck":  u.IsStaff() && (a.State == StateSubmitted || a.State == StatePassed || a.State == StateExcluded),
 		"CanReopen": u.IsStaff() && a.State != StateDraft && c.Phase(h.Svc.Today()) != PhaseDecided}
+	if u.IsStaff() || c.Phase(h.Svc.Today()) == PhaseDecided {
+		pn, err := h.Svc.Panel(r.Context(), c)
+		if err != nil {
+			return err
+		}
+		for _, row := range pn.Rows {
+			if row.App.ID != a.ID {
+				continue
+			}
+			row := row
+			if u.IsStaff() {
+				data["Row"] = &row
+			}
+			if c.Phase(h.Svc.Today()) == PhaseDecided {
+				var amount CZK
+				if a.Decided != nil {
+					amount = *a.Decided
+				}
+				data["Letter"] = Letter(c, row, amount)
+				data["Settle"] = amount > 0
+			}
+		}
+	}
 	p.Data = data
 	h.R.Render(w, r, status, "grant/application", p)
 	return nil

@@ -626,8 +626,17 @@ func TestGrantRankingResultsExportsAndSettlement(t *testing.T) {
 	if err := json.Unmarshal(r2.Body.Bytes(), &res); err != nil || res["phase"] != "decided" || len(res["results"].([]any)) != 6 {
 		t.Errorf("api results: %v %v", err, res["phase"])
 	}
-	// The settlement: Charita submitted it, the coordinator approves; the return is computed.
+	// The letter: the provider reads its evaluation, no evaluator named.
 	app := strconv.FormatInt(grantAppOf(t, e, grantCallID(t, e, 2026), e.ids.charita), 10)
+	letter := e.do("GET", "/dotace/zadosti/"+app, nil, e.session("poskytovatel")).Body.String()
+	if !strings.Contains(letter, "Dopis žadateli s hodnocením") || !strings.Contains(letter, "Schválená dotace: 570\u00a0000\u00a0Kč") ||
+		!strings.Contains(letter, "Potřebnost služby v území (váha 30 %)") || strings.Contains(letter, "Krajíčková") || strings.Contains(letter, "Čermáková") {
+		t.Errorf("the provider's letter")
+	}
+	if staffView := e.do("GET", "/dotace/zadosti/"+app, nil, coord).Body.String(); !strings.Contains(staffView, "Bc. Eva Krajíčková") {
+		t.Errorf("the coordinator does not see who evaluated")
+	}
+	// The settlement: Charita submitted it, the coordinator approves; the return is computed.
 	page := e.do("GET", "/dotace/zadosti/"+app+"/vyuctovani", nil, e.session("poskytovatel")).Body.String()
 	if !strings.Contains(page, "Vratka nevyčerpané dotace") || !strings.Contains(page, "28\u00a0500\u00a0Kč") {
 		t.Errorf("settlement page: return missing")
