@@ -2,17 +2,24 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"kpss/internal/audit"
+	"kpss/internal/group"
 )
 
 // A coordinator uploads the registry's real export with its code lists; without
@@ -351,6 +358,248 @@ func TestConformHSDSValidates(t *testing.T) {
 		}
 		if rec.Code != status || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") || json.Unmarshal(rec.Body.Bytes(), &body) != nil || body.Error.Message == "" {
 			t.Errorf("GET %s: %d %s %s", path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+		}
+	}
+}
+
+// oparlSchemas compiles the official OParl 1.1 schemas (draft 4 style) with
+// extra properties forbidden; their own "schema": "X.json" links to the
+// schema of an inline object become references, so inline objects are
+// validated too; the "url" format is an absolute http(s) URL.
+func oparlSchemas(t testing.TB) map[string]*jsonschema.Schema {
+	t.Helper()
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft4)
+	c.RegisterFormat(&jsonschema.Format{Name: "url", Validate: func(v any) error {
+		s, ok := v.(string)
+		if !ok {
+			return nil
+		}
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%q is not an absolute URL", s)
+		}
+		return nil
+	}})
+	c.AssertFormat()
+	var link func(v any)
+	link = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if ref, ok := x["schema"].(string); ok && x["type"] == "object" {
+				delete(x, "schema")
+				x["$ref"] = ref
+			}
+			for _, c := range x {
+				link(c)
+			}
+		case []any:
+			for _, c := range x {
+				link(c)
+			}
+		}
+	}
+	const base = "https://schema.oparl.org/1.1/"
+	loadSchemas(t, c, filepath.Join(specsDir(t), "oparl-1.1", "schema"), base, func(_ string, doc any) { link(doc) })
+	out := map[string]*jsonschema.Schema{}
+	for _, k := range []string{"System", "Body", "Organization", "Person", "Membership", "Meeting", "AgendaItem", "Location", "File", "Paper"} {
+		s, err := c.Compile(base + k + ".json")
+		if err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+		out[k] = s
+		str := map[string]any{"type": "string", "format": "url"}
+		list := map[string]any{"type": "object", "additionalProperties": false, "required": []any{"data", "pagination", "links"},
+			"properties": map[string]any{"data": map[string]any{"type": "array", "items": map[string]any{"$ref": base + k + ".json"}},
+				"pagination": map[string]any{"type": "object", "additionalProperties": false, "properties": map[string]any{
+					"totalElements": map[string]any{"type": "integer"}, "elementsPerPage": map[string]any{"type": "integer"},
+					"currentPage": map[string]any{"type": "integer"}, "totalPages": map[string]any{"type": "integer"}}},
+				"links": map[string]any{"type": "object", "additionalProperties": false, "properties": map[string]any{
+					"first": str, "last": str, "prev": str, "next": str, "self": str}}}}
+		c.AddResource("kpss:oparl-list:"+k, list)
+		if out["list:"+k], err = c.Compile("kpss:oparl-list:" + k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// OParl 1.1: every answer validates against the official schemas with extra
+// properties forbidden; every object, inline ones too, has created and
+// modified; no null; System.product a URL; the created/modified filters
+// work and report what left the public view as deleted; File.id is the
+// File's own JSON, its accessUrl the PDF.
+func TestConformOParlValidates(t *testing.T) {
+	schemas := oparlSchemas(t)
+	e := newTestEnv(t, "sqlite")
+	rel := func(u any) string {
+		_, after, _ := strings.Cut(fmt.Sprint(u), "/oparl/v1")
+		return "/oparl/v1" + after
+	}
+	var stamps func(path string, v any)
+	stamps = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if typ, _ := x["type"].(string); strings.HasPrefix(typ, "https://schema.oparl.org/1.1/") {
+				if x["created"] == nil || x["modified"] == nil {
+					t.Errorf("GET %s: %s %v lacks created or modified", path, typ, x["id"])
+				}
+			}
+			for _, c := range x {
+				stamps(path, c)
+			}
+		case []any:
+			for _, c := range x {
+				stamps(path, c)
+			}
+		}
+	}
+	get := func(path, schema string) map[string]any {
+		t.Helper()
+		rec := e.do("GET", path, nil, nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body.String())
+		}
+		if rec.Header().Get("Access-Control-Allow-Origin") != "*" {
+			t.Errorf("GET %s: no CORS header", path)
+		}
+		if strings.Contains(rec.Body.String(), ":null") {
+			t.Errorf("GET %s: a null value", path)
+		}
+		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(rec.Body.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := schemas[schema].Validate(inst); err != nil {
+			t.Errorf("GET %s does not validate against %s: %v", path, schema, err)
+		}
+		var m map[string]any
+		json.Unmarshal(rec.Body.Bytes(), &m)
+		stamps(path, m)
+		return m
+	}
+	data := func(m map[string]any) []map[string]any {
+		var out []map[string]any
+		for _, d := range m["data"].([]any) {
+			out = append(out, d.(map[string]any))
+		}
+		return out
+	}
+	sys := get("/oparl/v1", "System")
+	if p, _ := sys["product"].(string); !strings.HasPrefix(p, "http") {
+		t.Errorf("System.product: %v", sys["product"])
+	}
+	body := data(get(rel(sys["body"]), "list:Body"))[0]
+	get(rel(body["id"]), "Body")
+	orgs := data(get(rel(body["organization"]), "list:Organization"))
+	for _, o := range orgs {
+		get(rel(o["id"]), "Organization")
+		get(rel(o["meeting"]), "list:Meeting")
+	}
+	people := data(get(rel(body["person"]), "list:Person"))
+	for _, p := range people {
+		get(rel(p["id"]), "Person")
+		for _, m := range p["membership"].([]any) {
+			get(rel(m.(map[string]any)["id"]), "Membership")
+		}
+	}
+	get(rel(body["paper"]), "list:Paper")
+	meetings := data(get(rel(body["meeting"]), "list:Meeting"))
+	files := 0
+	for _, m := range meetings {
+		get(rel(m["id"]), "Meeting")
+		for _, it := range m["agendaItem"].([]any) {
+			get(rel(it.(map[string]any)["id"]), "AgendaItem")
+		}
+		if l, ok := m["location"].(map[string]any); ok {
+			get(rel(l["id"]), "Location")
+		}
+		if f, ok := m["resultsProtocol"].(map[string]any); ok {
+			files++
+			one := get(rel(f["id"]), "File")
+			if one["id"] != f["id"] || !strings.HasSuffix(fmt.Sprint(one["accessUrl"]), "/zapis.pdf") || strings.HasSuffix(fmt.Sprint(one["id"]), ".pdf") {
+				t.Errorf("file: %v", one)
+			}
+			if rec := e.do("GET", strings.TrimPrefix(fmt.Sprint(one["accessUrl"]), strings.SplitN(fmt.Sprint(one["accessUrl"]), "/jednani/", 2)[0]), nil, nil); rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" {
+				t.Errorf("the file's accessUrl: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+			}
+		}
+	}
+	if files == 0 || len(meetings) == 0 || len(people) == 0 {
+		t.Fatalf("demo: %d meetings, %d files, %d people", len(meetings), files, len(people))
+	}
+
+	// Filters.
+	meetingsPath := rel(body["meeting"])
+	future := url.QueryEscape(time.Now().Add(24 * time.Hour).Format(time.RFC3339))
+	past := url.QueryEscape("2000-01-01T00:00:00Z")
+	if n := len(data(get(meetingsPath+"?modified_since="+future, "list:Meeting"))); n != 0 {
+		t.Errorf("modified_since tomorrow: %d meetings", n)
+	}
+	if n := len(data(get(meetingsPath+"?created_until="+past, "list:Meeting"))); n != 0 {
+		t.Errorf("created_until 2000: %d meetings", n)
+	}
+	if n := len(data(get(meetingsPath+"?created_since="+past+"&modified_until="+future, "list:Meeting"))); n != len(meetings) {
+		t.Errorf("created_since 2000: %d of %d meetings", n, len(meetings))
+	}
+	page := get(rel(body["organization"])+"?modified_since="+past, "list:Organization")
+	if first := fmt.Sprint(page["links"].(map[string]any)["first"]); !strings.Contains(first, "modified_since=") {
+		t.Errorf("links lose the filter: %s", first)
+	}
+	// An item taken off an open meeting's agenda stays known as deleted, and its meeting has changed.
+	since := time.Now().Add(-time.Second)
+	svc := e.srv.Env().Modules["group"].(*group.Module).Svc
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "test"})
+	var removed int64
+	for _, m := range meetings {
+		if m["meetingState"] == "held" || m["meetingState"] == "cancelled" {
+			continue
+		}
+		var mid int64
+		fmt.Sscan(path.Base(fmt.Sprint(m["id"])), &mid)
+		it, err := svc.AddItem(ctx, group.AgendaItem{MeetingID: mid, Kind: group.ItemText, Title: "Bod navíc"})
+		if err != nil {
+			continue // a closed meeting
+		}
+		if err := svc.RemoveItem(ctx, it.ID); err != nil {
+			continue // an item of a held meeting stays
+		}
+		removed = it.ID
+		if got := get(rel(m["id"]), "Meeting"); got["modified"] == m["modified"] {
+			t.Errorf("the meeting's modified did not move: %v", got["modified"])
+		}
+		break
+	}
+	if removed == 0 {
+		t.Fatal("no open public meeting to change")
+	}
+	if one := get(fmt.Sprintf("/oparl/v1/agendaItem/%d", removed), "AgendaItem"); one["deleted"] != true {
+		t.Errorf("removed agenda item: %v", one)
+	}
+	// A group turns its public switch off: since then it is reported as deleted, and so are its meetings.
+	time.Sleep(1100 * time.Millisecond) // (the filters count whole seconds)
+	since = time.Now()
+	sen := e.groupIDs().sen
+	if _, err := e.db.Exec(context.Background(), `UPDATE work_groups SET public_minutes = ?, updated_at = ? WHERE id = ?`, false, time.Now().Add(time.Second).UTC(), sen); err != nil {
+		t.Fatal(err)
+	}
+	sinceQ := "?modified_since=" + url.QueryEscape(since.Format(time.RFC3339))
+	gone := data(get(rel(body["organization"])+sinceQ, "list:Organization"))
+	if len(gone) != 1 || gone[0]["deleted"] != true || !strings.HasSuffix(fmt.Sprint(gone[0]["id"]), fmt.Sprintf("/organization/%d", sen)) || gone[0]["name"] != nil {
+		t.Errorf("deleted organization: %v", gone)
+	}
+	goneMeetings := data(get(meetingsPath+sinceQ, "list:Meeting"))
+	if len(goneMeetings) == 0 {
+		t.Error("the hidden group's meetings are not reported as deleted")
+	}
+	for _, m := range goneMeetings {
+		if m["deleted"] != true {
+			t.Errorf("meeting after the switch: %v", m)
+		}
+	}
+	for path, status := range map[string]int{meetingsPath + "?modified_since=yesterday": 400, meetingsPath + "?page=0": 400, "/oparl/v1/file/999999": 404} {
+		if rec := e.do("GET", path, nil, nil); rec.Code != status || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+			t.Errorf("GET %s: %d %s", path, rec.Code, rec.Body.String())
 		}
 	}
 }
