@@ -827,3 +827,33 @@ func BenchmarkGrantRanking(b *testing.B) {
 		})
 	}
 }
+
+// The council's decision fixes the amounts within the budget and queues a
+// letter to every applicant through the outbox; the page says how they go.
+func TestGrantDecisionQueuesLetters(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	coord := e.session("koordinator")
+	callID := grantSeed(t, e, 10)
+	call := strconv.FormatInt(callID, 10)
+	if rec := e.do("POST", "/dotace/vyzvy/"+call+"/rozdeleni", url.Values{"action": {"propose"}}, coord); rec.Code != http.StatusSeeOther {
+		t.Fatalf("propose: %d", rec.Code)
+	}
+	rec := e.do("POST", "/dotace/vyzvy/"+call+"/rozhodnuti", url.Values{"decision_body": {"Zastupitelstvo města"}, "decision_number": {"ZM/7/2030"}, "decision_date": {"2030-04-20"}}, coord)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("decide: %d %s", rec.Code, grantErrors(rec.Body.String()))
+	}
+	var letters int
+	if err := e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM outbox WHERE module = 'grant' AND kind = 'letter' AND ref = ?`, grant.CallRef(callID)).Scan(&letters); err != nil || letters != 10 {
+		t.Fatalf("letters queued: %d %v", letters, err)
+	}
+	if page := e.do("GET", "/dotace/vyzvy/"+call+"/rozdeleni", nil, coord).Body.String(); !strings.Contains(page, "Dopisy žadatelům: odesláno 0, čeká 10") {
+		t.Errorf("letters' status missing")
+	}
+	var sum int64
+	if err := e.db.QueryRow(context.Background(), `SELECT COALESCE(SUM(decided), 0) FROM grant_applications WHERE call_id = ?`, callID).Scan(&sum); err != nil || sum <= 0 || sum > 10*200000 {
+		t.Errorf("decided sum %d", sum)
+	}
+	if rec := e.do("POST", "/dotace/vyzvy/"+call+"/rozdeleni", url.Values{"action": {"propose"}}, coord); rec.Code != http.StatusConflict {
+		t.Errorf("re-allocated after the decision: %d", rec.Code)
+	}
+}
