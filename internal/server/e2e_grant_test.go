@@ -72,6 +72,9 @@ func TestGrantRoundEndToEnd(t *testing.T) {
 	if original == "" {
 		t.Fatal("the budget is not pre-filled from last year")
 	}
+	if got := b.Text(t, ".line-sum"); !strings.Contains(got, "Součet řádků") {
+		t.Fatalf("live sum = %q", got)
+	}
 	b.Fill(t, staff, "290 000")
 	b.ClickAndWait(t, `button[value=submit]`)
 	if got := b.Text(t, ".error-summary"); !strings.Contains(got, "dávají řádky rozpočtu dohromady") {

@@ -270,7 +270,13 @@ func mustCall(t testing.TB, e *testEnv, id int64) *grant.Call {
 // The provider sees only its own organisation's applications (pages, API,
 // attachments); the formal check returns or passes them.
 func TestGrantProviderSeesOnlyOwnApplications(t *testing.T) {
-	e := newTestEnv(t, "sqlite")
+	for _, engine := range storetestEngines() {
+		t.Run(engine, func(t *testing.T) { grantOwnApplications(t, engine) })
+	}
+}
+
+func grantOwnApplications(t *testing.T, engine string) {
+	e := newTestEnv(t, engine)
 	ctx := context.Background()
 	if _, err := e.srv.Auth().CreateUser(ctx, auth.UserInput{Login: "nadeje", Role: auth.RoleProvider, OrganisationID: &e.ids.otherOrg, Active: true}, demoPassword, true); err != nil {
 		t.Fatal(err)
