@@ -22,16 +22,16 @@ func (s *Service) Feed(ctx context.Context, base, calName, category string) ([]b
 	if err != nil {
 		return nil, err
 	}
-	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
-	if host == "" {
-		host = "kpss"
+	site := s.SiteID
+	if site == "" {
+		site = ical.SiteID("", base)
 	}
 	out := make([]ical.Event, 0, len(items))
 	for _, it := range items {
 		ev := ical.Event{UID: it.UID, Start: it.Start, End: it.End, AllDay: it.AllDay, Summary: it.Title, Description: it.Description,
 			Location: it.Place, Categories: []string{it.Category}, Status: ical.StatusConfirmed, Updated: it.Updated}
 		if it.ID != 0 {
-			ev.UID = "event-" + itoa(it.ID) + "@" + host
+			ev.UID = ical.UID("event", it.ID, site)
 		}
 		if ev.UID == "" {
 			continue

@@ -22,7 +22,9 @@ type Service struct {
 	Audit    *audit.Log
 	Now      func() time.Time
 	Partners *partner.Service
-	sources  []EventSource
+	// SiteID is the domain of the feed's UIDs (ical.SiteID).
+	SiteID  string
+	sources []EventSource
 }
 
 // NewService returns the calendar's service.

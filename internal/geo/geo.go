@@ -85,9 +85,28 @@ func ParsePoint(s string) (lat, lng float64, err error) {
 }
 
 // ParseCoord reads one coordinate in degrees, with a decimal point or a
-// decimal comma ("49.2098", " 49,2098 ").
+// decimal comma ("49.2098", " 49,2098 ", "-0.5"). Only plain decimals are
+// coordinates: not "NaN", "Inf", "1e2", "0x1p4" or "1_0", which
+// strconv.ParseFloat would take (a NaN passes every range check and then
+// breaks the JSON of a map).
 func ParseCoord(s string) (float64, error) {
-	return strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
+	digits, dots := 0, 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '.':
+			dots++
+		case (r == '-' || r == '+') && i == 0:
+		default:
+			return 0, fmt.Errorf("geo: %q is not a number", s)
+		}
+	}
+	if digits == 0 || dots > 1 {
+		return 0, fmt.Errorf("geo: %q is not a number", s)
+	}
+	return strconv.ParseFloat(s, 64)
 }
 
 func rad(d float64) float64 { return d * math.Pi / 180 }

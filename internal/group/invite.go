@@ -17,7 +17,7 @@ import (
 
 // Event returns the calendar entry of a meeting.
 func (s *Service) Event(m *Meeting, place *Place, l *i18n.Localizer) ical.Event {
-	ev := ical.Event{UID: fmt.Sprintf("meeting-%d@kpss", m.ID), Start: m.StartsAt, End: m.EndsAt,
+	ev := ical.Event{UID: ical.UID("meeting", m.ID, s.SiteID), Start: m.StartsAt, End: m.EndsAt,
 		Summary: m.GroupName, URL: strings.TrimRight(s.BaseURL, "/") + "/jednani/" + itoa(m.ID),
 		Categories: []string{m.GroupCode}, Sequence: m.Sequence, Updated: m.UpdatedAt, Status: ical.StatusConfirmed}
 	if m.State == StateCancelled {
@@ -204,6 +204,15 @@ func (s *Service) SendInvitations(ctx context.Context, meetingID int64, l *i18n.
 	return res, nil
 }
 
+// organizer is the invitations' ORGANIZER: the address the e-mails are sent
+// from (KPSS_SMTP_FROM), so that a calendar's reply reaches the coordinator.
+func (s *Service) organizer() string {
+	if s.MailFrom != "" {
+		return s.MailFrom
+	}
+	return "KPSS <kpss@localhost>"
+}
+
 // invitation is the e-mail inviting one member.
 func (s *Service) invitation(m *Meeting, mem *Member, place *Place, agenda []AgendaItem, ev ical.Event, tok string, l *i18n.Localizer) mail.Message {
 	base := strings.TrimRight(s.BaseURL, "/")
@@ -227,7 +236,7 @@ func (s *Service) invitation(m *Meeting, mem *Member, place *Place, agenda []Age
 		l.T("group.mail.answer"), l.T("group.answer.attend"), base, tok, l.T("group.answer.excused"), base, tok, l.T("group.mail.signature"))
 	return mail.Message{To: []string{to}, Subject: l.T("group.mail.invite_subject", "Group", m.GroupCode, "When", l.Date(m.StartsAt)), Text: b.String(),
 		Attachments: []mail.Attachment{{Name: "pozvanka.ics", ContentType: ical.InvitationContentType(ev),
-			Data: ical.Invitation(ev, "KPSS <kpss@kpss.example>", []string{to})}}}
+			Data: ical.Invitation(ev, s.organizer(), []string{to})}}}
 }
 
 // queuePromoted queues the notice for people moved up from the waitlist
@@ -282,7 +291,7 @@ func (s *Service) NotifyCancelled(ctx context.Context, m *Meeting, l *i18n.Local
 			memberID := mem.ID
 			msg := mail.Message{To: []string{mem.Email}, Subject: l.T("group.mail.cancel_subject", "Group", m.GroupCode, "When", l.Date(m.StartsAt)),
 				Text:        l.T("group.mail.greeting") + "\n\n" + l.T("group.mail.cancel_text", "Group", m.GroupName, "When", l.DateTime(m.StartsAt)) + "\n\n" + l.T("group.mail.signature") + "\n",
-				Attachments: []mail.Attachment{{Name: "zruseni.ics", ContentType: ical.InvitationContentType(ev), Data: ical.Invitation(ev, "KPSS <kpss@kpss.example>", []string{mem.Email})}}}
+				Attachments: []mail.Attachment{{Name: "zruseni.ics", ContentType: ical.InvitationContentType(ev), Data: ical.Invitation(ev, s.organizer(), []string{mem.Email})}}}
 			if err := s.queue(ctx, tx, outgoing{MeetingID: m.ID, MemberID: &memberID, Kind: MailCancellation, Batch: m.Sequence, Msg: msg}); err != nil {
 				return err
 			}

@@ -2,10 +2,10 @@ package group
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
+	"kpss/internal/ical"
 	"kpss/internal/web"
 )
 
@@ -80,7 +80,7 @@ func (m *Module) PublicEvents(ctx context.Context, from, to time.Time) ([]calend
 	out := make([]calendarEvent, 0, len(found))
 	for _, x := range found {
 		mt := x.m
-		ev := calendarEvent{UID: fmt.Sprintf("meeting-%d@kpss", mt.ID), Title: l.T("group.calendar.title", "Group", mt.GroupName),
+		ev := calendarEvent{UID: ical.UID("meeting", mt.ID, s.SiteID), Title: l.T("group.calendar.title", "Group", mt.GroupName),
 			Category: "setkani", Start: mt.StartsAt, End: mt.EndsAt}
 		var desc []string
 		if mt.Note != "" {

@@ -44,6 +44,9 @@ type Service struct {
 	Mail     mail.Sender
 	Log      *slog.Logger
 	BaseURL  string
+	// SiteID is the domain of calendar UIDs (ical.SiteID); MailFrom the
+	// sender of the e-mails (KPSS_SMTP_FROM), the invitations' ORGANIZER.
+	SiteID, MailFrom string
 	// Seams to the modules above: nil until they plug in.
 	Suggestions RefSource
 	Measures    RefSource

@@ -2,17 +2,14 @@ package group
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strconv"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"kpss/internal/czech"
+	"kpss/internal/export"
 	"kpss/internal/web/i18n"
 )
 
@@ -231,32 +228,46 @@ func (h *Handler) ShowStats(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func statsRows(st *Stats, l *i18n.Localizer) (head []string, rows [][]string) {
-	head = []string{l.T("group.field.group"), l.T("group.field.year"), l.T("group.stats.planned"), l.T("group.stats.held"), l.T("group.stats.cancelled"),
-		l.T("group.stats.rate"), l.T("group.stats.users_share")}
+// statsTables are the statistics as export tables: the groups (with the
+// total), the members and the organisations – one CSV file or sheet each.
+func statsTables(st *Stats, l *i18n.Localizer) []export.Table {
+	groups := export.Table{Name: l.T("group.stats.sheet_groups"), Columns: []export.Column{{Title: l.T("group.field.group"), Width: 40},
+		{Title: l.T("group.field.year"), Kind: export.Int}, {Title: l.T("group.stats.planned"), Kind: export.Int}, {Title: l.T("group.stats.held"), Kind: export.Int},
+		{Title: l.T("group.stats.cancelled"), Kind: export.Int}, {Title: l.T("group.stats.rate"), Kind: export.Percent}, {Title: l.T("group.stats.users_share"), Kind: export.Percent}}}
 	for _, g := range append(st.Groups, GroupStats{Group: Group{Name: l.T("group.stats.total")}, Planned: st.Total.Planned, Held: st.Total.Held,
 		Cancelled: st.Total.Cancelled, Recorded: st.Total.Recorded, Present: st.Total.Present, UsersPresent: st.Total.UsersPresent}) {
-		rows = append(rows, []string{g.Group.Name, strconv.Itoa(st.Year), strconv.Itoa(g.Planned), strconv.Itoa(g.Held), strconv.Itoa(g.Cancelled),
-			fmt.Sprintf("%.1f", g.Rate()), fmt.Sprintf("%.1f", g.UsersShare())})
+		groups.Add(g.Group.Name, st.Year, g.Planned, g.Held, g.Cancelled, g.Rate(), g.UsersShare())
 	}
-	return head, rows
+	people := func(name, first, second string, ps []PeopleStats) export.Table {
+		t := export.Table{Name: name, Columns: []export.Column{{Title: first, Width: 36}, {Title: second, Width: 30}, {Title: l.T("group.stats.recorded"), Kind: export.Int},
+			{Title: l.T("group.stats.present"), Kind: export.Int}, {Title: l.T("group.stats.rate"), Kind: export.Percent}}}
+		for _, p := range ps {
+			t.Add(p.Name, p.Detail, p.Recorded, p.Present, p.Rate())
+		}
+		return t
+	}
+	return []export.Table{groups,
+		people(l.T("group.stats.sheet_members"), l.T("group.member.name"), l.T("group.field.group"), st.Members),
+		people(l.T("group.stats.sheet_orgs"), l.T("group.member.organisation"), l.T("group.stats.detail"), st.Organisations)}
 }
 
-// StatsCSV sends the per-group statistics as CSV (UTF-8 with a BOM for Excel).
+// StatsCSV sends one table of the statistics as CSV for Czech Excel (UTF-8
+// with a BOM, ';', decimal commas): ?tabulka=clenove the members,
+// ?tabulka=organizace the organisations, else the groups.
 func (h *Handler) StatsCSV(w http.ResponseWriter, r *http.Request) error {
 	year := yearFrom(r, h.Svc.Now())
 	st, err := h.Svc.Stats(r.Context(), year)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="skupiny-%d.csv"`, year))
-	io.WriteString(w, "\ufeff")
-	cw := csv.NewWriter(w)
-	head, rows := statsRows(st, h.l(r))
-	cw.Write(head)
-	cw.WriteAll(rows)
-	return cw.Error()
+	ts := statsTables(st, h.l(r))
+	switch r.URL.Query().Get("tabulka") {
+	case "clenove":
+		return export.CSV(w, fmt.Sprintf("skupiny-%d-clenove", year), ts[1])
+	case "organizace":
+		return export.CSV(w, fmt.Sprintf("skupiny-%d-organizace", year), ts[2])
+	}
+	return export.CSV(w, fmt.Sprintf("skupiny-%d", year), ts[0])
 }
 
 // StatsXLSX sends the statistics as a workbook: groups, members, organisations.
@@ -267,59 +278,9 @@ func (h *Handler) StatsXLSX(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l := h.l(r)
-	f := excelize.NewFile()
-	defer f.Close()
-	write := func(sheet string, head []string, rows [][]any) error {
-		if sheet != "Sheet1" {
-			if _, err := f.NewSheet(sheet); err != nil {
-				return err
-			}
-		}
-		h := make([]any, len(head))
-		for i, x := range head {
-			h[i] = x
-		}
-		if err := f.SetSheetRow(sheet, "A1", &h); err != nil {
-			return err
-		}
-		for i, row := range rows {
-			if err := f.SetSheetRow(sheet, "A"+strconv.Itoa(i+2), &row); err != nil {
-				return err
-			}
-		}
-		return nil
+	meta := export.Meta{Title: l.T("group.stats.page", "Year", strconv.Itoa(year)), Date: h.Svc.Now()}
+	if h.R.Site != nil {
+		meta.Region = h.R.Site(r)
 	}
-	head, rows := statsRows(st, l)
-	var grows [][]any
-	for _, g := range rows {
-		row := []any{g[0]}
-		for _, x := range g[1:] {
-			n, _ := strconv.ParseFloat(x, 64)
-			row = append(row, n)
-		}
-		grows = append(grows, row)
-	}
-	if err := write("Sheet1", head, grows); err != nil {
-		return err
-	}
-	groupsSheet := l.T("group.stats.sheet_groups")
-	if err := f.SetSheetName("Sheet1", groupsSheet); err != nil {
-		return err
-	}
-	people := func(ps []PeopleStats) [][]any {
-		var out [][]any
-		for _, p := range ps {
-			out = append(out, []any{p.Name, p.Detail, p.Recorded, p.Present, p.Rate()})
-		}
-		return out
-	}
-	if err := write(l.T("group.stats.sheet_members"), []string{l.T("group.member.name"), l.T("group.field.group"), l.T("group.stats.recorded"), l.T("group.stats.present"), l.T("group.stats.rate")}, people(st.Members)); err != nil {
-		return err
-	}
-	if err := write(l.T("group.stats.sheet_orgs"), []string{l.T("group.member.organisation"), "", l.T("group.stats.recorded"), l.T("group.stats.present"), l.T("group.stats.rate")}, people(st.Organisations)); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="skupiny-%d.xlsx"`, year))
-	return f.Write(w)
+	return export.XLSX(w, fmt.Sprintf("skupiny-%d", year), meta, statsTables(st, l)...)
 }

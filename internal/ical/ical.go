@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/mail"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -308,4 +310,38 @@ func cnParams(a *mail.Address) []ics.PropertyParameter {
 		return nil
 	}
 	return []ics.PropertyParameter{ics.WithCN(name)}
+}
+
+// UnconfiguredSite is the domain of UIDs when no site is configured (a
+// reserved name that says so instead of a listen address).
+const UnconfiguredSite = "kpss.invalid"
+
+// SiteID is the domain that makes UIDs globally unique and stable (RFC 5545
+// 3.8.4.7 recommends the right-hand side to be a domain of the site): the
+// configured site id (KPSS_SITE_ID), else the host of the public address
+// (KPSS_BASE_URL) – never a listen address (an IP address or localhost, which
+// changes with the deployment and is shared by every local install): then
+// UnconfiguredSite.
+func SiteID(configured, baseURL string) string {
+	if s := strings.ToLower(strings.TrimSpace(configured)); s != "" {
+		return strings.Trim(s, ".")
+	}
+	u, err := url.Parse(strings.TrimSpace(baseURL))
+	if err != nil {
+		return UnconfiguredSite
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "" || host == "localhost" || strings.HasSuffix(host, ".localhost") || net.ParseIP(host) != nil {
+		return UnconfiguredSite
+	}
+	return host
+}
+
+// UID is the UID of object id of a kind ("meeting", "event") at site:
+// "meeting-42@kpss.otrokovice.cz".
+func UID(kind string, id int64, site string) string {
+	if site == "" {
+		site = UnconfiguredSite
+	}
+	return fmt.Sprintf("%s-%d@%s", kind, id, site)
 }

@@ -305,3 +305,23 @@ func TestInvitationCancel(t *testing.T) {
 		t.Errorf("content type = %q", got)
 	}
 }
+
+// UIDs take the site's domain, never a listen address.
+func TestSiteID(t *testing.T) {
+	for _, c := range []struct{ configured, base, want string }{
+		{"KPSS.Otrokovice.cz", "http://127.0.0.1:8080", "kpss.otrokovice.cz"},
+		{"", "https://kpss.otrokovice.cz/", "kpss.otrokovice.cz"},
+		{"", "https://kpss.otrokovice.cz:8443", "kpss.otrokovice.cz"},
+		{"", "http://127.0.0.1:8080", ical.UnconfiguredSite},
+		{"", "http://[::1]:8080", ical.UnconfiguredSite},
+		{"", "http://localhost:8080", ical.UnconfiguredSite},
+		{"", "", ical.UnconfiguredSite},
+	} {
+		if got := ical.SiteID(c.configured, c.base); got != c.want {
+			t.Errorf("SiteID(%q, %q) = %q, want %q", c.configured, c.base, got, c.want)
+		}
+	}
+	if got := ical.UID("meeting", 42, "kpss.otrokovice.cz"); got != "meeting-42@kpss.otrokovice.cz" {
+		t.Errorf("UID: %s", got)
+	}
+}

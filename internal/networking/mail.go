@@ -54,12 +54,7 @@ func (s *Service) SendWishLinks(ctx context.Context, eventID int64) (int, error)
 			if p.Email == "" || !p.Present() || p.AnonymisedAt != nil {
 				continue
 			}
-			var t strings.Builder
-			fmt.Fprintf(&t, "Dobrý den,\n\nzveme vás na setkání pracovníků sociálních služeb „%s“: %s od %s, %s.\n\n", e.Title, dateCZ(e.StartsAt), clock(e.StartsAt), e.Place)
-			fmt.Fprintf(&t, "Na setkání se v krátkých kolech (%d minut) potkáte u stolů s lidmi z jiných organizací. Napište nám prosím, koho potkat musíte nebo chcete a koho ne – můžete vybrat člověka, organizaci nebo druh služby (nejvýše %d přání):\n\n%s/prani\n\n",
-				e.RoundMinutes, e.Quota, s.PersonalURL(p))
-			t.WriteString("Odkaz je jen pro vás, neposílejte ho prosím dál. Na stejné adrese později najdete svůj rozvrh.\n\nDěkujeme a těšíme se na vás.\nKoordinátor komunitního plánování sociálních služeb\n")
-			msg := mail.Message{To: []string{p.Email}, Subject: "Koho chcete potkat? " + e.Title, Text: t.String()}
+			msg := s.wishLinkMail(e, p)
 			if err := s.Outbox.Enqueue(ctx, tx, outbox.Message{Module: "networking", Kind: MailWishLink, Ref: Ref(eventID), Batch: batch, Mail: msg}); err != nil {
 				return err
 			}
@@ -141,4 +136,74 @@ func (s *Service) MailStatus(ctx context.Context, eventID int64) (outbox.Status,
 		return outbox.Status{}, nil
 	}
 	return s.Outbox.Status(ctx, Ref(eventID))
+}
+
+// wishLinkMail invites p to mark their wishes through the personal link.
+func (s *Service) wishLinkMail(e *Event, p *Participant) mail.Message {
+	var t strings.Builder
+	fmt.Fprintf(&t, "Dobrý den,\n\nzveme vás na setkání pracovníků sociálních služeb „%s“: %s od %s, %s.\n\n", e.Title, dateCZ(e.StartsAt), clock(e.StartsAt), e.Place)
+	fmt.Fprintf(&t, "Na setkání se v krátkých kolech (%d minut) potkáte u stolů s lidmi z jiných organizací. Napište nám prosím, koho potkat musíte nebo chcete a koho ne – můžete vybrat člověka, organizaci nebo druh služby (nejvýše %d přání):\n\n%s/prani\n\n",
+		e.RoundMinutes, e.Quota, s.PersonalURL(p))
+	t.WriteString("Odkaz je jen pro vás, neposílejte ho prosím dál. Na stejné adrese později najdete svůj rozvrh.\n\nDěkujeme a těšíme se na vás.\nKoordinátor komunitního plánování sociálních služeb\n")
+	return mail.Message{To: []string{p.Email}, Subject: "Koho chcete potkat? " + e.Title, Text: t.String()}
+}
+
+// MailContacts is the kind of the e-mail sent after the event.
+const MailContacts = "contacts"
+
+// SendContacts queues to every participant who came and has an e-mail
+// their contact sheet (whom they met, with the contacts of those who
+// agreed) and the feedback form when there is one. It returns how many.
+func (s *Service) SendContacts(ctx context.Context, eventID int64) (int, error) {
+	if s.Outbox == nil {
+		return 0, ErrNoOutbox
+	}
+	b, err := s.LoadBoard(ctx, eventID)
+	if err != nil {
+		return 0, err
+	}
+	e := b.Event
+	now := s.Now()
+	batch := now.UTC().Format("20060102150405")
+	n := 0
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := s.Outbox.Supersede(ctx, tx, Ref(eventID), MailContacts); err != nil {
+			return err
+		}
+		for i := range b.Participants {
+			p := &b.Participants[i]
+			if p.Email == "" || !p.Present() || p.AnonymisedAt != nil {
+				continue
+			}
+			met := b.Met(p.ID, now, false)
+			if len(met) == 0 {
+				continue
+			}
+			var t strings.Builder
+			fmt.Fprintf(&t, "Dobrý den,\n\nděkujeme, že jste přišli na „%s“. Tady jsou lidé, se kterými jste se potkali:\n\n", e.Title)
+			for _, r := range met {
+				fmt.Fprintf(&t, "- %s", whoText(r.With))
+				if r.With.Service != "" {
+					fmt.Fprintf(&t, ", %s", r.With.Service)
+				}
+				if r.With.ShareContacts && (r.With.Email != "" || r.With.Phone != "") {
+					fmt.Fprintf(&t, "\n  %s", strings.Trim(r.With.Email+", "+r.With.Phone, ", "))
+				}
+				t.WriteString("\n")
+			}
+			t.WriteString("\nKontakty uvádíme jen u těch, kdo s jejich předáním souhlasili.\n")
+			if e.FeedbackURL != "" {
+				fmt.Fprintf(&t, "\nJak se vám setkání líbilo? Budeme rádi za pár odpovědí v krátkém dotazníku:\n%s%s\n", strings.TrimRight(s.BaseURL, "/"), e.FeedbackURL)
+			}
+			t.WriteString("\nKoordinátor komunitního plánování sociálních služeb\n")
+			msg := mail.Message{To: []string{p.Email}, Subject: "Koho jste potkali: " + e.Title, Text: t.String()}
+			if err := s.Outbox.Enqueue(ctx, tx, outbox.Message{Module: "networking", Kind: MailContacts, Ref: Ref(eventID), Batch: batch, Mail: msg}); err != nil {
+				return err
+			}
+			n++
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "send-contacts", Entity: "networking_event", EntityID: eventID,
+			Summary: fmt.Sprintf("%s: %d přehledů kontaktů", e.Title, n)})
+	})
+	return n, err
 }

@@ -154,10 +154,18 @@ func (s *Service) ParticipantByToken(ctx context.Context, token string) (*Partic
 	return &ps[0], nil
 }
 
-// ParticipantOfPerson returns the participant of event linked to the
-// partner-registry person (a signed-in user's). Errors: not_found.
-func (s *Service) ParticipantOfPerson(ctx context.Context, eventID, personID int64) (*Participant, error) {
-	p, err := findParticipant(ctx, s.DB, "event_id = ? AND person_id = ? AND anonymised_at IS NULL", eventID, personID)
+// ParticipantOfUser returns the participant of event that is a signed-in
+// user: linked to the user's person in the partner registry, or with the
+// user's e-mail. Errors: not_found.
+func (s *Service) ParticipantOfUser(ctx context.Context, eventID int64, personID *int64, email string) (*Participant, error) {
+	pid := int64(-1)
+	if personID != nil {
+		pid = *personID
+	}
+	if email == "" {
+		email = "-"
+	}
+	p, err := findParticipant(ctx, s.DB, "event_id = ? AND anonymised_at IS NULL AND (person_id = ? OR LOWER(email) = LOWER(?)) ORDER BY id LIMIT 1", eventID, pid, email)
 	if err != nil {
 		return nil, err
 	}
@@ -186,25 +194,37 @@ func (s *Service) checkParticipant(ctx context.Context, p *Participant) error {
 // SaveParticipant adds (id 0) or updates a participant of event.
 // Errors: invalid, not_found.
 func (s *Service) SaveParticipant(ctx context.Context, eventID, id int64, p Participant) (*Participant, error) {
+	return s.saveParticipant(ctx, eventID, id, p, nil)
+}
+
+// saveParticipant saves p; then, in the same transaction, runs also.
+func (s *Service) saveParticipant(ctx context.Context, eventID, id int64, p Participant, also func(tx *store.Tx, e *Event, p *Participant) error) (*Participant, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	if err := s.checkParticipant(ctx, &p); err != nil {
 		return nil, err
 	}
-	if _, err := s.FindEvent(ctx, eventID); err != nil {
+	e, err := s.FindEvent(ctx, eventID)
+	if err != nil {
 		return nil, err
 	}
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	p.EventID = eventID
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		if id == 0 {
 			p.CreatedAt, p.UpdatedAt, p.Token = now, now, newToken()
 			if err := insertParticipant(ctx, tx, &p); err != nil {
 				return store.AppError(err, "networking_participant")
 			}
-			return s.Audit.Record(ctx, tx, audit.Entry{Action: "create", Entity: "networking_participant", EntityID: p.ID,
-				Summary: "účastník č. " + itoa(p.ID), After: &p, Personal: PersonalFields})
+			if err := s.Audit.Record(ctx, tx, audit.Entry{Action: "create", Entity: "networking_participant", EntityID: p.ID,
+				Summary: "účastník č. " + itoa(p.ID), After: &p, Personal: PersonalFields}); err != nil {
+				return err
+			}
+			if also != nil {
+				return also(tx, e, &p)
+			}
+			return nil
 		}
 		before, err := findParticipant(ctx, tx, "event_id = ? AND id = ?", eventID, id)
 		if err != nil {
@@ -246,7 +266,14 @@ func (s *Service) Register(ctx context.Context, eventID int64, p Participant) (*
 		}
 		return nil, f.Err()
 	}
-	return s.SaveParticipant(ctx, eventID, 0, p)
+	return s.saveParticipant(ctx, eventID, 0, p, func(tx *store.Tx, e *Event, p *Participant) error {
+		if s.Outbox == nil {
+			return nil
+		}
+		// The personal link goes by e-mail with the registration.
+		return s.Outbox.Enqueue(ctx, tx, outbox.Message{Module: "networking", Kind: MailWishLink, Ref: Ref(e.ID),
+			Batch: "registration", Mail: s.wishLinkMail(e, p)})
+	})
 }
 
 // SetStatus marks a participant registered, absent (a no-show) or a
@@ -258,6 +285,48 @@ func (s *Service) SetStatus(ctx context.Context, eventID, id int64, status strin
 	}
 	p.Status = status
 	return s.SaveParticipant(ctx, eventID, id, *p)
+}
+
+// ErrParticipantMet is returned when a participant to remove already met
+// someone in a round held: mark them absent instead.
+var ErrParticipantMet = apperr.New(apperr.Conflict, "networking.err.remove_met")
+
+// RemoveParticipant deletes a participant added by mistake (a spam
+// registration, a duplicate) with their wishes and planned meetings; one
+// who met someone in a round already held stays (mark them absent).
+// Errors: not_found, conflict.
+func (s *Service) RemoveParticipant(ctx context.Context, eventID, id int64) error {
+	b, err := s.LoadBoard(ctx, eventID)
+	if err != nil {
+		return err
+	}
+	p := b.ByID[id]
+	if p == nil {
+		return apperr.NotFoundErr("networking_participant")
+	}
+	held := b.Event.HeldRounds(s.Now(), b.Rounds)
+	for _, m := range b.Meetings {
+		if m.Round <= held && (m.A == id || m.B == id) {
+			return ErrParticipantMet
+		}
+	}
+	before := *p
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+		for _, q := range []string{
+			`DELETE FROM networking_meetings WHERE event_id = ? AND (a_id = ? OR b_id = ?)`,
+			`DELETE FROM networking_unmet WHERE event_id = ? AND (a_id = ? OR b_id = ?)`,
+			`DELETE FROM networking_wishes WHERE event_id = ? AND (participant_id = ? OR target_participant_id = ?)`,
+		} {
+			if _, err := tx.Exec(ctx, q, eventID, id, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM networking_participants WHERE event_id = ? AND id = ?`, eventID, id); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "delete", Entity: "networking_participant", EntityID: id,
+			Summary: "účastník č. " + itoa(id), Before: &before, Personal: PersonalFields})
+	})
 }
 
 // Wishes returns the wishes of an event (participantID 0) or of one participant.
@@ -396,6 +465,8 @@ type Board struct {
 	Meetings     []Slot
 	Unmet        []Unmet
 	Rounds       int
+	// Stale is true when participants or wishes changed after planning.
+	Stale bool
 }
 
 // LoadBoard loads an event with its participants, wishes and plan.
@@ -422,6 +493,15 @@ func (s *Service) LoadBoard(ctx context.Context, eventID int64) (*Board, error) 
 	}
 	for _, m := range b.Meetings {
 		b.Rounds = max(b.Rounds, m.Round)
+	}
+	// Participants or wishes changed since the schedule was made.
+	if e.PlannedAt != nil {
+		for _, p := range b.Participants {
+			b.Stale = b.Stale || p.UpdatedAt.After(*e.PlannedAt)
+		}
+		for _, w := range b.Wishes {
+			b.Stale = b.Stale || w.CreatedAt.After(*e.PlannedAt)
+		}
 	}
 	return b, nil
 }

@@ -179,3 +179,24 @@ func TestGiveUpRetryAndPurge(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkEnqueueAndDeliver: one message queued in its own transaction
+// and delivered to memory (figures in docs/benchmarks/platform.md).
+func BenchmarkEnqueueAndDeliver(b *testing.B) {
+	for _, engine := range storetest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			db := storetest.New(b, engine)
+			ctx := context.Background()
+			ob := outbox.New(db, &mail.Memory{}, quiet(), audit.New(), nil)
+			b.ResetTimer()
+			for range b.N {
+				if err := db.InTx(ctx, func(tx *store.Tx) error { return ob.Enqueue(ctx, tx, msg("jana@example.cz")) }); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if r, err := ob.Process(ctx); err != nil || r.Sent != b.N {
+				b.Fatalf("%+v %v", r, err)
+			}
+		})
+	}
+}

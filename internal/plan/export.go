@@ -10,14 +10,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"kpss/internal/apperr"
+	"kpss/internal/export"
 	"kpss/internal/web"
 )
 
 // RoundXLSX writes a round as a spreadsheet: one row per service.
-func (s *Service) RoundXLSX(ctx context.Context, roundID int64, w io.Writer) error {
+// meta names the region and the date in the document's properties.
+func (s *Service) RoundXLSX(ctx context.Context, roundID int64, w io.Writer, meta export.Meta) error {
 	rd, err := findRound(ctx, s.DB, roundID)
 	if err != nil {
 		return err
@@ -47,34 +47,23 @@ func (s *Service) RoundXLSX(ctx context.Context, roundID int64, w io.Writer) err
 			return err
 		}
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := "Kolo " + rd.Name
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	header := []any{"Služba", "Druh služby", "Poskytovatel", "Stav výkazu", "Verze", "Odesláno", "Beze změn", "Kapacita", "Jednotka", "Klienti", "Kontakty a intervence",
-		"Odmítnutí pro kapacitu", "Čekatelé na konci roku"}
+	t := export.Table{Name: "Kolo " + rd.Name, Columns: []export.Column{{Title: "Služba", Width: 34}, {Title: "Druh služby", Width: 34}, {Title: "Poskytovatel", Width: 34},
+		{Title: "Stav výkazu"}, {Title: "Verze", Kind: export.Int}, {Title: "Odesláno", Kind: export.DateTime}, {Title: "Beze změn"},
+		{Title: "Kapacita", Kind: export.Number}, {Title: "Jednotka"}, {Title: "Klienti", Kind: export.Int}, {Title: "Kontakty a intervence", Kind: export.Int},
+		{Title: "Odmítnutí pro kapacitu", Kind: export.Int}, {Title: "Čekatelé na konci roku", Kind: export.Int}}}
 	profCS := map[string]string{"social_worker": "Sociální pracovníci (úvazky)", "care_worker": "Pracovníci v soc. službách (úvazky)", "health": "Zdravotníci (úvazky)", "other": "Ostatní (úvazky)"}
 	for _, p := range Professions {
-		header = append(header, profCS[p])
+		t.Columns = append(t.Columns, export.Column{Title: profCS[p], Kind: export.Number, Decimals: 2})
 	}
-	header = append(header, "Náklady (Kč)")
+	t.Columns = append(t.Columns, export.Column{Title: "Náklady (Kč)", Kind: export.Money})
 	for _, src := range IncomeSources {
-		header = append(header, "Příjmy: "+incomeCS[src]+" (Kč)")
+		t.Columns = append(t.Columns, export.Column{Title: "Příjmy: " + incomeCS[src] + " (Kč)", Kind: export.Money})
 	}
-	header = append(header, "Komentář")
-	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
-		return err
-	}
+	t.Columns = append(t.Columns, export.Column{Title: "Komentář", Width: 40})
 	stateCS := map[string]string{ReportDraft: "čeká na vyplnění", ReportSubmitted: "odesláno", ReportReturned: "vráceno k opravě"}
-	for i, r := range reps {
+	for _, r := range reps {
 		sv := svc[r.ServiceID]
-		submitted := ""
-		if r.SubmittedAt != nil {
-			submitted = fmtDate(*r.SubmittedAt)
-		}
-		row := []any{sv.Name, sv.ServiceType, orgs[r.OrganisationID], stateCS[r.State], r.Version, submitted, map[bool]string{true: "ano", false: "ne"}[r.Unchanged],
+		row := []any{sv.Name, sv.ServiceType, orgs[r.OrganisationID], stateCS[r.State], r.Version, r.SubmittedAt, r.Unchanged,
 			r.Data.Capacity, sv.CapacityUnit, r.Data.Clients, r.Data.Contacts, r.Data.Refused, r.Data.Waiting}
 		for _, p := range Professions {
 			row = append(row, r.Data.Staff[p])
@@ -84,15 +73,12 @@ func (s *Service) RoundXLSX(ctx context.Context, roundID int64, w io.Writer) err
 			row = append(row, r.Data.Income[src])
 		}
 		row = append(row, r.Data.Comment)
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
-			return err
-		}
+		t.Rows = append(t.Rows, row)
 	}
-	_ = f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-	_ = f.SetColWidth(sheet, "A", "C", 34)
-	_, err = f.WriteTo(w)
-	return err
+	if meta.Title == "" {
+		meta.Title = "Monitoring poskytovatelů – " + rd.Name
+	}
+	return export.WriteXLSX(w, meta, t)
 }
 
 // ExportRound answers the round's spreadsheet.
@@ -106,7 +92,7 @@ func (h *Handler) ExportRound(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := h.Svc.RoundXLSX(r.Context(), id, &buf); err != nil {
+	if err := h.Svc.RoundXLSX(r.Context(), id, &buf, export.MetaFor(h.R, r, "Monitoring poskytovatelů – "+rd.Name, h.Svc.now())); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

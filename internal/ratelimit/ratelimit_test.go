@@ -61,3 +61,19 @@ func TestLimitAcrossReplicas(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkAllow: one check and hit of a limit (a public form's submit).
+func BenchmarkAllow(b *testing.B) {
+	for _, engine := range storetest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			db := storetest.New(b, engine)
+			l := ratelimit.New(db, nil)
+			ctx := context.Background()
+			for i := range b.N {
+				if _, err := l.Allow(ctx, "bench:"+string(rune('a'+i%20)), 1000000, time.Hour); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -290,7 +290,7 @@ func TestCalendarShowsGroupMeetings(t *testing.T) {
 			t.Errorf("list item lacks %q:\n%s", want, item)
 		}
 	}
-	uid := fmt.Sprintf("meeting-%d@kpss", meeting)
+	uid := fmt.Sprintf("meeting-%d@kpss.invalid", meeting) // (no site configured in tests)
 	find := func(path string) *ics.VEvent {
 		for _, ev := range checkICS(t, e.do("GET", path, nil, nil).Body.Bytes()).Events() {
 			if ev.Id() == uid {

@@ -10,13 +10,16 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/xuri/excelize/v2"
 
 	"kpss/internal/audit"
 	"kpss/internal/group"
@@ -600,6 +603,270 @@ func TestConformOParlValidates(t *testing.T) {
 	for path, status := range map[string]int{meetingsPath + "?modified_since=yesterday": 400, meetingsPath + "?page=0": 400, "/oparl/v1/file/999999": 404} {
 		if rec := e.do("GET", path, nil, nil); rec.Code != status || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 			t.Errorf("GET %s: %d %s", path, rec.Code, rec.Body.String())
+		}
+	}
+}
+
+// icsEvents reads the VEVENTs of a calendar as property name → value (the
+// parameters dropped), after unfolding lines.
+func icsEvents(t *testing.T, body []byte) []map[string]string {
+	t.Helper()
+	text := strings.ReplaceAll(string(body), "\r\n ", "")
+	var out []map[string]string
+	var cur map[string]string
+	for _, line := range strings.Split(text, "\r\n") {
+		switch {
+		case line == "BEGIN:VEVENT":
+			cur = map[string]string{}
+		case line == "END:VEVENT":
+			out = append(out, cur)
+			cur = nil
+		case cur != nil:
+			name, value, _ := strings.Cut(line, ":")
+			name, _, _ = strings.Cut(name, ";")
+			cur[name] = value
+		}
+	}
+	return out
+}
+
+// Calendar identity: UIDs on the configured site's domain (not the listen
+// address), the same for a meeting in every feed and in its invitation,
+// stable between requests; DTSTAMP on every event; SEQUENCE rising when a
+// meeting is cancelled; ORGANIZER the real sender (KPSS_SMTP_FROM), so that
+// replies reach the coordinator.
+func TestConformCalendarIdentity(t *testing.T) {
+	t.Setenv("KPSS_SITE_ID", "kpss.otrokovice.example")
+	t.Setenv("KPSS_SMTP_FROM", "KPSS Otrokovice <kpss@otrokovice.example>")
+	e := newTestEnv(t, "sqlite")
+	ctx := context.Background()
+	feeds := map[string][]map[string]string{}
+	for _, path := range []string{"/kalendar.ics", "/jednani/kalendar.ics"} {
+		rec := e.do("GET", path, nil, nil)
+		again := e.do("GET", path, nil, nil)
+		if rec.Code != http.StatusOK || rec.Body.String() != again.Body.String() {
+			t.Fatalf("GET %s: %d; the same twice: %v", path, rec.Code, rec.Body.String() == again.Body.String())
+		}
+		evs := icsEvents(t, rec.Body.Bytes())
+		if len(evs) == 0 {
+			t.Fatalf("%s: no events", path)
+		}
+		seen := map[string]bool{}
+		for _, ev := range evs {
+			uid := ev["UID"]
+			if seen[uid] {
+				t.Errorf("%s: UID %s twice", path, uid)
+			}
+			seen[uid] = true
+			if (strings.HasPrefix(uid, "meeting-") || strings.HasPrefix(uid, "event-")) && !strings.HasSuffix(uid, "@kpss.otrokovice.example") {
+				t.Errorf("%s: UID %s is not on the site's domain", path, uid)
+			}
+			if ev["DTSTAMP"] == "" {
+				t.Errorf("%s: %s has no DTSTAMP", path, uid)
+			}
+		}
+		feeds[path] = evs
+	}
+	var meeting int64
+	var seq int
+	if err := e.db.QueryRow(ctx, `SELECT id, sequence FROM meetings WHERE group_id = ? AND state = 'planned' ORDER BY starts_at LIMIT 1`, e.groupIDs().sen).Scan(&meeting, &seq); err != nil {
+		t.Fatal(err)
+	}
+	uid := fmt.Sprintf("meeting-%d@kpss.otrokovice.example", meeting)
+	for path, evs := range feeds {
+		found := false
+		for _, ev := range evs {
+			found = found || ev["UID"] == uid
+		}
+		if !found {
+			t.Errorf("%s lacks %s", path, uid)
+		}
+	}
+	// The invitation and, after the cancellation, the cancel notice.
+	c := e.session("koordinator")
+	attachment := func(kind string) map[string]string {
+		t.Helper()
+		var raw string
+		if err := e.db.QueryRow(ctx, `SELECT message FROM outbox WHERE ref = ? AND kind = ? ORDER BY id DESC LIMIT 1`, fmt.Sprint("group:meeting:", meeting), kind).Scan(&raw); err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		var msg struct {
+			Attachments []struct {
+				Name string
+				Data []byte
+			}
+		}
+		if err := json.Unmarshal([]byte(raw), &msg); err != nil || len(msg.Attachments) == 0 {
+			t.Fatalf("%s: %v %.200s", kind, err, raw)
+		}
+		evs := icsEvents(t, msg.Attachments[0].Data)
+		if len(evs) != 1 {
+			t.Fatalf("%s: %d events", kind, len(evs))
+		}
+		return evs[0]
+	}
+	if rec := e.do("POST", fmt.Sprintf("/jednani/%d/pozvanky", meeting), url.Values{}, c); rec.Code != http.StatusSeeOther {
+		t.Fatalf("invite: %d", rec.Code)
+	}
+	inv := attachment("invitation")
+	if inv["UID"] != uid || inv["ORGANIZER"] != "mailto:kpss@otrokovice.example" || inv["DTSTAMP"] == "" || inv["SEQUENCE"] == "" {
+		t.Errorf("invitation: %v", inv)
+	}
+	if rec := e.do("POST", fmt.Sprintf("/jednani/%d/stav", meeting), url.Values{"state": {"cancelled"}}, c); rec.Code != http.StatusSeeOther {
+		t.Fatalf("cancel: %d %s", rec.Code, rec.Body.String())
+	}
+	cancel := attachment("cancellation")
+	var s1, s2 int
+	fmt.Sscan(inv["SEQUENCE"], &s1)
+	fmt.Sscan(cancel["SEQUENCE"], &s2)
+	if cancel["UID"] != uid || cancel["STATUS"] != "CANCELLED" || s2 <= s1 || cancel["ORGANIZER"] != "mailto:kpss@otrokovice.example" {
+		t.Errorf("cancellation: %v (invitation's SEQUENCE %d)", cancel, s1)
+	}
+	for _, ev := range icsEvents(t, e.do("GET", "/jednani/kalendar.ics", nil, nil).Body.Bytes()) {
+		if ev["UID"] == uid && (ev["STATUS"] != "CANCELLED" || ev["SEQUENCE"] != cancel["SEQUENCE"]) {
+			t.Errorf("the feed after the cancellation: %v", ev)
+		}
+	}
+}
+
+// Exports for Czech Excel: every CSV is one table with ';' and decimal
+// commas; the workbooks hold real numbers and dates (percent formatted) and
+// name kpss, the region and the date in their properties.
+func TestConformExports(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	c := e.session("koordinator")
+	for _, path := range []string{"/skupiny/statistiky.csv?rok=2026", "/skupiny/statistiky.csv?rok=2026&tabulka=clenove",
+		"/skupiny/statistiky.csv?rok=2026&tabulka=organizace", "/podnety/statistiky.csv?od=2021-01-01", "/podnety/statistiky.csv?od=2021-01-01&tabulka=1"} {
+		rec := e.do("GET", path, nil, c)
+		body := rec.Body.String()
+		lines := strings.Split(strings.TrimRight(strings.TrimPrefix(body, "\ufeff"), "\r\n"), "\n")
+		if rec.Code != http.StatusOK || !strings.HasPrefix(body, "\ufeff") || len(lines) < 2 {
+			t.Fatalf("GET %s: %d %q", path, rec.Code, body[:min(len(body), 80)])
+		}
+		cols := strings.Count(lines[0], ";")
+		for i, l := range lines {
+			if strings.TrimSpace(l) == "" || strings.Count(l, ";") != cols {
+				t.Errorf("GET %s: line %d is not a row of the one table: %q", path, i+1, l)
+			}
+		}
+		if strings.Contains(path, "/skupiny/") && !strings.Contains(path, "tabulka") && !regexpMatch(`;\d+,\d %`, body) {
+			t.Errorf("GET %s: no percentage with a decimal comma: %q", path, body)
+		}
+	}
+	for _, path := range []string{"/skupiny/statistiky.xlsx?rok=2026", "/podnety/statistiky.xlsx"} {
+		rec := e.do("GET", path, nil, c)
+		x, err := excelize.OpenReader(bytes.NewReader(rec.Body.Bytes()))
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		props, _ := x.GetDocProps()
+		if props == nil || !strings.Contains(props.Creator+props.Description+props.Subject+props.Title, "kpss") && !strings.Contains(props.Creator, "kpss") {
+			t.Errorf("GET %s: document properties %+v", path, props)
+		}
+		sheets := x.GetSheetList()
+		if len(sheets) < 3 {
+			t.Errorf("GET %s: sheets %v", path, sheets)
+		}
+		typ, _ := x.GetCellType(sheets[0], "C2")
+		if !strings.Contains(path, "podnety") && typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Errorf("GET %s: C2 is %v, not a number", path, typ)
+		}
+		x.Close()
+	}
+}
+
+func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
+
+// vnuJar is the Nu Html Checker of node_modules (npm vnu-jar), or "".
+func vnuJar(t *testing.T) string {
+	t.Helper()
+	wd, _ := os.Getwd()
+	jar := filepath.Join(wd, "..", "..", "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
+	_, err := os.Stat(jar)
+	_, jerr := exec.LookPath("java")
+	if err != nil || jerr != nil {
+		if os.Getenv("KPSS_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("the Nu Html Checker needs java and node_modules/vnu-jar (npm ci): %v %v", err, jerr)
+		}
+		t.Skip("no java or node_modules/vnu-jar")
+	}
+	return jar
+}
+
+// The pages the browser tests visit are valid HTML as the Nu Html Checker
+// (the W3C validator's engine) reads them: no errors.
+func TestConformHTMLValid(t *testing.T) {
+	jar := vnuJar(t)
+	e := newTestEnv(t, "sqlite")
+	ctx := context.Background()
+	coord := e.session("koordinator")
+	one := func(q string) int64 {
+		var id int64
+		if err := e.db.QueryRow(ctx, q).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return id
+	}
+	meeting := one(`SELECT id FROM meetings WHERE state = 'held' ORDER BY id LIMIT 1`)
+	round := one(`SELECT id FROM monitoring_rounds ORDER BY id LIMIT 1`)
+	service := one(`SELECT id FROM catalog_services ORDER BY id LIMIT 1`)
+	var code string
+	e.db.QueryRow(ctx, `SELECT code FROM suggestions WHERE public = ? ORDER BY id LIMIT 1`, true).Scan(&code)
+	pages := map[string]*http.Cookie{
+		"/": nil, "/aktuality": nil, "/kalendar": nil, "/kalendar/seznam": nil, "/kalendar/archiv": nil, "/katalog": nil,
+		fmt.Sprintf("/katalog/sluzby/%d", service): nil, "/katalog/poskytovatele": nil, "/podnet": nil, "/podnety/verejne": nil,
+		"/plan": coord, "/plan/dokumenty": coord, "/skupiny": coord, "/prihlaseni": nil, "/pristupnost": nil, "/workshopy": coord, "/seznamka": coord, "/dotazniky": coord, "/dotace": coord,
+		"/partneri/obce": coord, "/podnety/novy": coord,
+		"/kalendar/sprava": coord, "/monitoring": coord, "/monitoring/prehled": coord, fmt.Sprintf("/monitoring/kola/%d", round): coord,
+		fmt.Sprintf("/jednani/%d", meeting): coord, fmt.Sprintf("/jednani/%d/zapis", meeting): coord, "/podnety": coord,
+		"/katalog/sprava": coord, "/katalog/sprava/import": coord, fmt.Sprintf("/katalog/sprava/sluzby/%d", service): coord,
+		"/skupiny/statistiky": coord, "/podnety/statistiky": nil,
+	}
+	if code != "" {
+		pages["/podnet/"+code] = nil
+	}
+	dir := t.TempDir()
+	names := map[string]string{}
+	var files []string
+	for path, c := range pages {
+		rec := e.do("GET", path, nil, c)
+		if rec.Code != http.StatusOK {
+			t.Errorf("GET %s: %d", path, rec.Code)
+			continue
+		}
+		f := filepath.Join(dir, fmt.Sprintf("page%d.html", len(files)))
+		os.WriteFile(f, rec.Body.Bytes(), 0o600)
+		names["file:"+f] = path
+		files = append(files, f)
+	}
+	// A form sent back with errors (the error summary, aria-invalid, the text kept).
+	for _, path := range []string{"/podnet", "/katalog/sprava/nova"} {
+		rec := e.do("POST", path, url.Values{"description": {"Chybí kategorie"}}, coord)
+		if rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("POST %s: %d", path, rec.Code)
+			continue
+		}
+		f := filepath.Join(dir, fmt.Sprintf("page%d.html", len(files)))
+		os.WriteFile(f, rec.Body.Bytes(), 0o600)
+		names["file:"+f] = "POST " + path
+		files = append(files, f)
+	}
+	out, err := exec.Command("java", append([]string{"-jar", jar, "--errors-only", "--format", "json", "--exit-zero-always"}, files...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("vnu: %v %s", err, out)
+	}
+	var res struct {
+		Messages []struct {
+			Type, URL, Message, Extract string
+			LastLine                    int
+		}
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("vnu output: %v %.300s", err, out)
+	}
+	for _, m := range res.Messages {
+		if m.Type == "error" || m.Type == "non-document-error" {
+			t.Errorf("%s line %d: %s\n    %s", names[m.URL], m.LastLine, m.Message, m.Extract)
 		}
 	}
 }

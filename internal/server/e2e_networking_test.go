@@ -50,6 +50,7 @@ func TestNetworkingEndToEnd(t *testing.T) {
 		t.Fatalf("wishes h1 = %q", got)
 	}
 	b.Axe(t)
+	screenshot(t, b, "networking-wishes")
 	b.Run(t, chromedp.SetValue(fmt.Sprintf(`select[name="p%d"]`, cyril), "must", chromedp.ByQuery))
 	b.ClickAndWait(t, `main form button[type=submit]`)
 	if got := b.Text(t, ".flash"); got != "Přání jsou uložena. Děkujeme!" {

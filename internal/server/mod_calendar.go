@@ -1,10 +1,12 @@
 package server
 
 import (
+	"os"
 	"sort"
 
 	"kpss/internal/auth"
 	"kpss/internal/calendar"
+	"kpss/internal/ical"
 )
 
 // The calendar of events (/kalendar): public month and list views, archive
@@ -17,6 +19,7 @@ func init() {
 		Order: 61,
 		Init: func(env *Env) (any, error) {
 			svc := calendar.NewService(env.DB, env.Audit, env.Now, env.Partners)
+			svc.SiteID = ical.SiteID(os.Getenv("KPSS_SITE_ID"), env.BaseURL)
 			// Modules set up before this one that can tell their public
 			// events (groups, workshops) join the calendar.
 			names := make([]string, 0, len(env.Modules))

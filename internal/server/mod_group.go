@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"kpss/internal/config"
+	"kpss/internal/ical"
 	"os"
 	"time"
 
@@ -20,6 +22,9 @@ func init() {
 		Init: func(env *Env) (any, error) {
 			svc := group.NewService(env.DB, env.Audit, env.Now, env.Partners)
 			svc.Mail, svc.Log, svc.BaseURL, svc.Outbox = env.Mail, env.Log, env.BaseURL, env.Outbox
+			// Calendar identity: UIDs on the site's domain (KPSS_SITE_ID, else
+			// the host of KPSS_BASE_URL), invitations organised by the real sender.
+			svc.SiteID, svc.MailFrom = ical.SiteID(os.Getenv("KPSS_SITE_ID"), env.BaseURL), config.FromEnv().SMTPFrom
 			// The project window the plan's indicators count meetings in
 			// (KPSS_PROJECT_FROM / KPSS_PROJECT_TO, YYYY-MM-DD; open when unset).
 			svc.ProjectFrom, _ = store.ParseDate(os.Getenv("KPSS_PROJECT_FROM"))

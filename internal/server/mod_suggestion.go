@@ -62,6 +62,7 @@ func suggestionRoutes(mod any) []Route {
 		{"POST /podnety/{id}/poznamka", desk, h.AddNote, false},
 		{"POST /podnety/{id}/predat", staff, h.Route, false},
 		{"POST /podnety/{id}/rychle", staff, h.ToggleQuickWin, false},
+		{"POST /podnety/{id}/obec", staff, h.SetMunicipality, false},
 		{"GET /kategorie-podnetu", staff, h.ShowCategories, false},
 		{"GET /kategorie-podnetu/nova", staff, h.ShowCategoryForm, false},
 		{"POST /kategorie-podnetu/nova", staff, h.SaveCategory, false},

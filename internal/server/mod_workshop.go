@@ -46,6 +46,17 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
+			// E-mails (confirmations, offers, reminders, certificates,
+			// invitations) through the platform's outbox, in Czech.
+			svc.Partners = env.Partners
+			if env.Outbox != nil {
+				m := &workshop.Mailer{Outbox: env.Outbox, L: env.R.Catalog.For("cs"), Svc: svc}
+				svc.Notify, svc.Inviter = m, m
+				svc.Status = func(ctx context.Context, ref string) (workshop.MailStatus, error) {
+					st, err := env.Outbox.Status(ctx, ref)
+					return workshop.MailStatus{Total: st.Total, Sent: st.Sent, Pending: st.Pending, Failed: st.Failed, LastError: st.LastError}, err
+				}
+			}
 			mod := &workshopModule{Service: svc, h: h}
 			// The plan's project indicators: held workshops and their
 			// participants; other codes go to whoever answered before.
@@ -58,6 +69,15 @@ func init() {
 			}
 			env.AddJob(Job{Name: "workshop-offers", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
 				_, err := svc.ExpireOffers(audit.WithActor(ctx, audit.Actor{Name: "workshop-offers"}))
+				return err
+			}})
+			env.AddJob(Job{Name: "workshop-reminders", Every: time.Hour, Run: func(ctx context.Context) error {
+				_, err := svc.SendReminders(ctx)
+				return err
+			}})
+			// Needs erased a month after the workshop, the rest after two years.
+			env.AddJob(Job{Name: "workshop-retention", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+				_, err := svc.AnonymiseOld(ctx, false)
 				return err
 			}})
 			return mod, nil
@@ -80,9 +100,12 @@ func init() {
 				{"POST /workshopy/{id}/bloky", staff, h.AddBlock, false},
 				{"POST /workshopy/bloky/{id}/smazat", staff, h.RemoveBlock, false},
 				{"POST /workshopy/{id}/stav", staff, h.SetState, false},
+				{"POST /workshopy/{id}/pozvanky", staff, h.SendInvitations, false},
 				{"GET /workshopy/{id}/dochazka", staff, h.ShowAttendance, false},
 				{"POST /workshopy/{id}/dochazka", staff, h.SaveAttendance, false},
+				{"POST /workshopy/{id}/ucastnik", staff, h.AddWalkIn, false},
 				{"GET /workshopy/{id}/prezencni-listina.pdf", staff, h.SignInSheet, false},
+				{"GET /workshopy/{id}/kod", staff, h.ShowCode, false},
 				{"GET /workshopy/{id}/osvedceni/{cert}", staff, h.CertificatePDF, false},
 				{"GET /workshopy/{id}/prihlaska", public, h.ShowRegistrationForm, false},
 				{"POST /workshopy/{id}/prihlaska", public, h.SaveRegistration, false},

@@ -166,6 +166,14 @@ func TestNetworkingDemoEvent(t *testing.T) {
 	if !strings.Contains(host, "Kolo 1: 13:00–13:07") || !strings.Contains(host, fmt.Sprintf("Stůl %d", maxTable)) {
 		t.Errorf("host PDF misses rounds or table cards")
 	}
+	// A signed-in participant (by the account's e-mail) gets to their own page.
+	e.db.Exec(context.Background(), `UPDATE networking_participants SET email = ? WHERE id = ?`, "poskytovatel@kpss.example", pid)
+	if rec := e.do("GET", "/seznamka/moje", nil, e.session("poskytovatel")); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/seznamka-osobni/"+token {
+		t.Errorf("my networking: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := e.do("GET", "/seznamka/moje", nil, e.session("clen")); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Na žádném setkání vás nemáme.") {
+		t.Errorf("my networking of a non-participant: %d", rec.Code)
+	}
 	// The overview loads with a fixed number of queries.
 	q0 := e.db.QueryCount()
 	e.do("GET", page, nil, c)
@@ -355,7 +363,13 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 			if rec := e.do("POST", fmt.Sprintf("%s/ucastnici/%d/stav", page, cyril), url.Values{"status": {"absent"}}, c); rec.Code != http.StatusSeeOther {
 				t.Fatalf("no-show: %d", rec.Code)
 			}
+			if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, "Od sestavení rozvrhu se změnili účastníci") {
+				t.Errorf("the page does not say the schedule is out of date")
+			}
 			e.do("POST", page+"/naplanovat", url.Values{}, c)
+			if body := e.do("GET", page, nil, c).Body.String(); strings.Contains(body, "Od sestavení rozvrhu se změnili účastníci") {
+				t.Errorf("still out of date after re-planning")
+			}
 			var after []string
 			rows, _ = e.db.Query(ctx, `SELECT a_id, b_id, table_no FROM networking_meetings WHERE event_id = ? AND round = 1 ORDER BY table_no`, id)
 			for rows.Next() {
@@ -396,6 +410,10 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 				t.Errorf("room view during round 1")
 			}
 			checkSchedule(t, e, id, 2)
+			// Anna met someone in round 1: she cannot be removed, only marked absent.
+			if rec := e.do("POST", fmt.Sprintf("%s/ucastnici/%d/odebrat", page, anna), url.Values{}, c); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "označte ho raději") {
+				t.Errorf("removing one who met: %d", rec.Code)
+			}
 
 			// Feedback: off without the survey module; the survey module's
 			// form when it is there; results as a fake provider gives them.
@@ -435,6 +453,23 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 			if !strings.Contains(mine, `href="/dotaznik/9"`) || !strings.Contains(mine, "Koho jste potkali") {
 				t.Errorf("Anna's page after the event")
 			}
+			// The contact sheets by e-mail, with the feedback form.
+			sender.msgs = nil
+			if rec := e.do("POST", page+"/poslat-kontakty", url.Values{}, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("contacts: %d", rec.Code)
+			}
+			if _, err := e.srv.Env().Outbox.Process(ctx); err != nil {
+				t.Fatal(err)
+			}
+			toAnna = nil
+			for i := range sender.msgs {
+				if sender.msgs[i].To[0] == "anna@example.cz" {
+					toAnna = &sender.msgs[i]
+				}
+			}
+			if toAnna == nil || !strings.HasPrefix(toAnna.Subject, "Koho jste potkali") || !strings.Contains(toAnna.Text, "/dotaznik/9") || !strings.Contains(toAnna.Text, "Dana Krátká (Úřad práce Otrokovice)") {
+				t.Errorf("Anna's contact sheet: %+v", toAnna)
+			}
 		})
 	}
 }
@@ -472,6 +507,31 @@ func TestNetworkingPublicRegistration(t *testing.T) {
 	e.db.QueryRow(context.Background(), `SELECT after_json FROM audit_log WHERE entity = 'networking_participant' ORDER BY id DESC LIMIT 1`).Scan(&summary)
 	if strings.Contains(summary, "Olga") || strings.Contains(summary, "olga@") {
 		t.Errorf("audit shows personal data: %s", summary)
+	}
+	// The personal link also goes by e-mail, queued with the registration.
+	var queued int
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM outbox WHERE module = 'networking' AND kind = 'wish-link' AND recipient = 'olga@example.cz' AND message LIKE ?`,
+		"%"+rec.Header().Get("Location")[:len("/seznamka-osobni/")+36]+"%").Scan(&queued)
+	if queued != 1 {
+		t.Errorf("the personal link is not queued to Olga: %d", queued)
+	}
+	// Ten an hour from one address.
+	limited := false
+	for i := 0; i < 10 && !limited; i++ {
+		limited = e.do("POST", reg, url.Values{"name": {"Další"}, "organisation_name": {"Y"}}, nil).Code == http.StatusTooManyRequests
+	}
+	if !limited {
+		t.Errorf("no rate limit on the public registration")
+	}
+	// The coordinator removes a registration made by mistake.
+	var olga int64
+	e.db.QueryRow(context.Background(), `SELECT id FROM networking_participants WHERE event_id = ? AND name = ?`, id, "Olga Nová").Scan(&olga)
+	if rec := e.do("POST", fmt.Sprintf("/seznamka/%d/ucastnici/%d/odebrat", id, olga), url.Values{}, e.session("koordinator")); rec.Code != http.StatusSeeOther {
+		t.Errorf("remove: %d", rec.Code)
+	}
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM networking_participants WHERE id = ?`, olga).Scan(&n)
+	if n != 0 || auditCount(e, "networking_participant") == 0 {
+		t.Errorf("not removed")
 	}
 	// A closed registration is not there.
 	svc := networkingHandler(e).Svc

@@ -4,10 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"kpss/internal/feedback"
 	"kpss/internal/mail"
@@ -319,5 +324,192 @@ func TestSurveyInvitationsAndTokens(t *testing.T) {
 				t.Errorf("%d addresses left", left)
 			}
 		})
+	}
+}
+
+// The survey API answers what the OpenAPI document says; written answers
+// of an anonymous survey never leave through it.
+func TestSurveyAPIMatchesTheSpec(t *testing.T) {
+	spec := loadSpec(t)
+	spec.Servers = openapi3.Servers{{URL: "http://example.com"}}
+	router, err := gorillamux.NewRouter(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEnv(t, "sqlite")
+	tok := e.token("koordinator")
+	items, _, _ := surveyH(e).FindSurveys(context.Background(), survey.Filter{Q: "pratelske rodine"})
+	id := items[0].ID
+	for _, path := range []string{"/api/v1/surveys?per_page=5", fmt.Sprintf("/api/v1/surveys/%d", id), fmt.Sprintf("/api/v1/surveys/%d/results", id),
+		fmt.Sprintf("/api/v1/surveys/%d/results?by=obec", id), fmt.Sprintf("/api/v1/surveys/%d/results?by=zmena", id), "/api/v1/surveys/999999"} {
+		req := httptest.NewRequest("GET", "http://example.com"+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s: %d %s", path, rec.Code, rec.Body.String())
+		}
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s: not in the spec: %v", path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.Code, Header: rec.Header(),
+			Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+		out.SetBodyBytes(rec.Body.Bytes())
+		if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+			t.Errorf("%s → %d does not match the spec: %v", path, rec.Code, err)
+		}
+		if strings.HasSuffix(path, "/results") {
+			b := rec.Body.String()
+			if !strings.Contains(b, `"share":65`) || strings.Contains(b, "Delší provoz školky") {
+				t.Errorf("results: 65 %% missing or written answers of an anonymous survey given")
+			}
+		}
+	}
+	// Providers do not read surveys.
+	req := httptest.NewRequest("GET", "/api/v1/surveys", nil)
+	req.Header.Set("Authorization", "Bearer "+e.token("poskytovatel"))
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("provider token: %d", rec.Code)
+	}
+}
+
+// A question's result becomes the value of a plan indicator for a year (the
+// 2010 survey's 65 % "yes"), and the survey a voice input of a measure.
+func TestSurveyResultIntoThePlan(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	ctx := context.Background()
+	c := e.session("koordinator")
+	items, _, _ := surveyH(e).FindSurveys(ctx, survey.Filter{Q: "pratelske rodine"})
+	page := fmt.Sprintf("/dotazniky/%d/plan", items[0].ID)
+	rec := e.do("GET", page, nil, c)
+	body := rec.Body.String()
+	if rec.Code != http.StatusOK || !strings.Contains(body, "podíl „Ano“ (65,0 %)") {
+		t.Fatalf("plan page %d:\n%s", rec.Code, body)
+	}
+	var ind, measure int64
+	if err := e.db.QueryRow(ctx, `SELECT i.id, i.measure_id FROM plan_indicators i JOIN plan_measures m ON m.id = i.measure_id JOIN plan_periods p ON p.id = m.period_id
+		WHERE p.current = ? AND i.method = 'manual' ORDER BY i.id LIMIT 1`, true).Scan(&ind, &measure); err != nil {
+		t.Skipf("the demo plan has no manual indicator: %v", err)
+	}
+	_, qs, _ := surveyH(e).FindSurvey(ctx, items[0].ID)
+	rec = e.do("POST", page+"/ukazatel", url.Values{"answer": {qs[0].Code + "=1"}, "indicator": {fmt.Sprint(ind)}, "year": {"tenkrát"}}, c)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Zadejte rok") {
+		t.Errorf("bad year: %d", rec.Code)
+	}
+	rec = e.do("POST", page+"/ukazatel", url.Values{"answer": {qs[0].Code + "=1"}, "indicator": {fmt.Sprint(ind)}, "year": {"2010"}}, c)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("indicator: %d %s", rec.Code, rec.Body.String())
+	}
+	var value float64
+	var note string
+	if err := e.db.QueryRow(ctx, `SELECT value, note FROM plan_indicator_values WHERE indicator_id = ? AND year = 2010`, ind).Scan(&value, &note); err != nil || value != 65 || !strings.Contains(note, "200 odpovědí") {
+		t.Errorf("indicator value = %v %q %v", value, note, err)
+	}
+	rec = e.do("POST", page+"/hlas", url.Values{"summary": {"65 % respondentů považuje Otrokovice za město přátelské rodině."}, "measures": {fmt.Sprint(measure)}}, c)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("voice: %d %s", rec.Code, rec.Body.String())
+	}
+	var voice int
+	e.db.QueryRow(ctx, `SELECT COUNT(*) FROM voice_inputs WHERE source = 'survey' AND text LIKE ?`, "%přátelské rodině%").Scan(&voice)
+	if voice != 1 {
+		t.Errorf("voice inputs = %d", voice)
+	}
+}
+
+// One question per page: the respondent moves on, back, saves to finish
+// later through a private link, and sends; the conditions decide the pages.
+// Saving the whole form for later works the same.
+func TestSurveyOnePerPageAndSaveForLater(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	ctx := context.Background()
+	h := surveyH(e)
+	v, err := h.CreateSurvey(ctx, survey.Survey{Title: "Krátký dotazník", State: survey.Published, PublicLink: true, Anonymous: true, OnePerPage: true}, []survey.Question{
+		{Code: "deti", Kind: survey.Single, Label: "Máte děti?", Options: []string{"Ano", "Ne"}, Required: true},
+		{Code: "kolik", Kind: survey.Number, Label: "Kolik?", Cond: &survey.Condition{Code: "deti", Values: []string{"1"}}},
+		{Code: "spok", Kind: survey.Scale, Label: "Spokojenost", Required: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, qs, _ := h.FindSurvey(ctx, v.ID)
+	rec := e.do("GET", v.RespondURL(), nil, nil)
+	if b := rec.Body.String(); !strings.Contains(b, "Otázka 1 z 2") || strings.Contains(b, "Kolik?") {
+		t.Fatalf("first page:\n%s", b)
+	}
+	step := func(vals url.Values) *httptest.ResponseRecorder {
+		return e.do("POST", v.RespondURL()+"/krok", vals, nil)
+	}
+	// Required: no answer, no next page.
+	if rec = step(url.Values{"q": {"deti"}, "nav": {"next"}}); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Otázka 1: odpovězte prosím") {
+		t.Fatalf("required: %d", rec.Code)
+	}
+	rec = step(url.Values{"q": {"deti"}, "nav": {"next"}, qs[0].Field(): {"1"}})
+	loc := rec.Header().Get("Location")
+	if rec.Code != http.StatusSeeOther || !strings.Contains(loc, "/pokracovat/") || !strings.HasSuffix(loc, "otazka=kolik") {
+		t.Fatalf("next: %d %s", rec.Code, loc)
+	}
+	resume := strings.Split(strings.Split(loc, "/pokracovat/")[1], "?")[0]
+	if b := e.do("GET", loc, nil, nil).Body.String(); !strings.Contains(b, "Otázka 2 z 3") || !strings.Contains(b, "Kolik?") {
+		t.Fatalf("second page:\n%s", b)
+	}
+	// Save for later: a page with the private link.
+	rec = step(url.Values{"q": {"kolik"}, "r": {resume}, "nav": {"save"}, qs[1].Field(): {"2"}})
+	if rec.Code != http.StatusSeeOther || !strings.Contains(rec.Header().Get("Location"), "/ulozeno/"+resume) {
+		t.Fatalf("save: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	if b := e.do("GET", rec.Header().Get("Location"), nil, nil).Body.String(); !strings.Contains(b, "/pokracovat/"+resume) {
+		t.Fatalf("saved page without the link")
+	}
+	// Coming back: the typed 2 is there; back goes to question 1 with Ano kept.
+	if b := e.do("GET", v.RespondURL()+"/pokracovat/"+resume, nil, nil).Body.String(); !strings.Contains(b, `value="2"`) {
+		t.Errorf("the draft lost the number")
+	}
+	rec = step(url.Values{"q": {"kolik"}, "r": {resume}, "nav": {"back"}, qs[1].Field(): {"2"}})
+	if b := e.do("GET", rec.Header().Get("Location"), nil, nil).Body.String(); !strings.Contains(b, "Otázka 1 z 3") || !strings.Contains(b, `value="1" checked`) {
+		t.Errorf("back to question 1:\n%s", b)
+	}
+	// Not counted until sent.
+	if res, _ := h.Results(ctx, v.ID); res.Responses != 0 {
+		t.Fatalf("a draft counted")
+	}
+	rec = step(url.Values{"q": {"kolik"}, "r": {resume}, "nav": {"next"}, qs[1].Field(): {"2"}})
+	rec = step(url.Values{"q": {"spok"}, "r": {resume}, "nav": {"send"}, qs[2].Field(): {"4"}})
+	if rec.Code != http.StatusSeeOther || !strings.HasSuffix(rec.Header().Get("Location"), "/dekujeme") {
+		t.Fatalf("send: %d %s", rec.Code, rec.Body.String())
+	}
+	res, _ := h.Results(ctx, v.ID)
+	if res.Responses != 1 || *res.Of("kolik").Mean != 2 || *res.Of("spok").Mean != 4 {
+		t.Errorf("results = %+v", res.Questions)
+	}
+	if rec = e.do("GET", v.RespondURL()+"/pokracovat/"+resume, nil, nil); rec.Code != http.StatusNotFound {
+		t.Errorf("the draft outlived its response: %d", rec.Code)
+	}
+
+	// The whole form saved for later (the 2026 survey).
+	items, _, _ := h.FindSurveys(ctx, survey.Filter{Q: "spokojenost uzivatelu"})
+	w := items[0]
+	_, wq, _ := h.FindSurvey(ctx, w.ID)
+	rec = e.do("POST", w.RespondURL(), url.Values{"nav": {"save"}, wq[0].Field(): {"2"}}, nil)
+	if rec.Code != http.StatusSeeOther || !strings.Contains(rec.Header().Get("Location"), "/ulozeno/") {
+		t.Fatalf("save the form: %d", rec.Code)
+	}
+	resume = strings.TrimPrefix(rec.Header().Get("Location"), w.RespondURL()+"/ulozeno/")
+	b := e.do("GET", w.RespondURL()+"/pokracovat/"+resume, nil, nil).Body.String()
+	if !strings.Contains(b, `value="2" checked`) || !strings.Contains(b, `name="r" value="`+resume+`"`) {
+		t.Fatalf("the saved form:\n%s", b)
+	}
+	rec = e.do("POST", w.RespondURL(), url.Values{"r": {resume}, wq[0].Field(): {"2"}, wq[1].Field(): {"1"}, wq[2].Field(): {"5"}}, nil)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("send the saved form: %d %s", rec.Code, rec.Body.String())
+	}
+	var partial int
+	e.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_responses WHERE state = 'partial'`).Scan(&partial)
+	if partial != 0 {
+		t.Errorf("%d drafts left", partial)
 	}
 }

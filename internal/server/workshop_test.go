@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"kpss/internal/mail"
 	"kpss/internal/storetest"
 )
 
@@ -251,5 +252,102 @@ func TestWorkshopListQueryCount(t *testing.T) {
 	}
 	if n2 := count(); n2 != n1 {
 		t.Fatalf("queries for the list: %d with 7 workshops, %d with 12", n1, n2)
+	}
+}
+
+// E-mails go through the outbox: the confirmation with the .ics and the
+// personal link, the offer of a freed place, invitations by audience, and
+// the workshop page tells how the mail is doing.
+func TestWorkshopEmails(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			sender := &mail.Memory{}
+			e.srv.Env().Outbox.Mail = sender
+			id := e.int64Of(`SELECT id FROM workshops WHERE state = 'published'`)
+			path := "/workshopy/" + fmtInt(id)
+			rec := e.do("POST", path+"/prihlaska", url.Values{"name": {"Jana Šimková"}, "email": {"jana.simkova@example.cz"}, "audience": {"staff"}}, nil)
+			if rec.Code != http.StatusSeeOther {
+				t.Fatalf("register: %d", rec.Code)
+			}
+			link := rec.Header().Get("Location")
+			c := e.session("koordinator")
+			if body := e.do("GET", path, nil, c).Body.String(); !strings.Contains(body, "E-maily: 0 z 1 odesláno, 1 čeká") {
+				t.Errorf("queued mail not shown on the page")
+			}
+			e.deliver()
+			msgs := sender.Messages()
+			if len(msgs) != 1 || msgs[0].To[0] != "jana.simkova@example.cz" || !strings.Contains(msgs[0].Subject, "Potvrzení místa") ||
+				!strings.Contains(msgs[0].Text, link) || len(msgs[0].Attachments) != 1 ||
+				!strings.Contains(string(msgs[0].Attachments[0].Data), "BEGIN:VEVENT") {
+				t.Fatalf("confirmation: %+v", msgs)
+			}
+			// Fill the staff places, one more waits; a cancellation offers the place.
+			var tokens []string
+			for i := 0; i < 4; i++ { // 7 of the demo, Jana and these four: the 12 staff places
+				rec := e.do("POST", path+"/prihlaska", url.Values{"name": {"Pracovník " + fmtInt(int64(i))}, "email": {"p" + fmtInt(int64(i)) + "@example.cz"}, "audience": {"staff"}}, nil)
+				tokens = append(tokens, strings.TrimPrefix(rec.Header().Get("Location"), "/ucast/"))
+			}
+			rec = e.do("POST", path+"/prihlaska", url.Values{"name": {"Náhradnice Nová"}, "email": {"nahradnice@example.cz"}, "audience": {"staff"}}, nil)
+			wait := rec.Header().Get("Location")
+			if !strings.Contains(e.do("GET", wait, nil, nil).Body.String(), "Jste mezi náhradníky.") {
+				t.Fatal("the thirteenth staff member is not on the waiting list")
+			}
+			e.deliver()
+			sender.Reset()
+			e.do("POST", "/ucast/"+tokens[0], url.Values{"action": {"cancel"}}, nil)
+			e.deliver()
+			var offer *mail.Message
+			for i, m := range sender.Messages() {
+				if m.To[0] == "nahradnice@example.cz" {
+					offer = &sender.Messages()[i]
+				}
+			}
+			if offer == nil || !strings.Contains(offer.Subject, "Uvolnilo se místo") || !strings.Contains(offer.Text, "Držíme ho pro vás do") {
+				t.Fatalf("offer mail: %+v", sender.Messages())
+			}
+			if rec := e.do("POST", wait, url.Values{"action": {"accept"}}, nil); rec.Code != http.StatusSeeOther {
+				t.Fatalf("accept: %d", rec.Code)
+			}
+			if !strings.Contains(e.do("GET", wait, nil, nil).Body.String(), "Máte potvrzené místo.") {
+				t.Fatal("accepted offer not confirmed")
+			}
+			// Invitations: a bad extra address is a Czech error; then the providers' staff and a club.
+			rec = e.do("POST", path+"/pozvanky", url.Values{"audiences": {"staff"}, "extra": {"klub@seniori"}}, c)
+			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "klub@seniori není platný e-mail") {
+				t.Fatalf("bad address: %d", rec.Code)
+			}
+			sender.Reset()
+			rec = e.do("POST", path+"/pozvanky", url.Values{"audiences": {"staff", "commissioner"}, "extra": {"klub.senioru@example.cz"}}, c)
+			if rec.Code != http.StatusSeeOther {
+				t.Fatalf("invite: %d %s", rec.Code, rec.Body.String())
+			}
+			e.deliver()
+			found := false
+			for _, m := range sender.Messages() {
+				if m.To[0] == "klub.senioru@example.cz" && strings.Contains(m.Subject, "Pozvánka na workshop") && strings.Contains(m.Text, path+"/prihlaska") {
+					found = true
+				}
+			}
+			if !found || len(sender.Messages()) < 2 {
+				t.Fatalf("invitations: %d, club found %v", len(sender.Messages()), found)
+			}
+		})
+	}
+}
+
+// With the surveys module, a finished workshop gets its feedback form: the
+// participant's page links it, the coordinator sees the answers' count.
+func TestWorkshopFeedbackThroughSurveys(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	wid := e.int64Of(`SELECT id FROM workshops WHERE topic = ?`, "Transformace sociálních služeb")
+	token := e.stringOf(`SELECT r.token FROM workshop_registrations r JOIN workshop_certificates c ON c.registration_id = r.id WHERE r.workshop_id = ? ORDER BY r.id LIMIT 1`, wid)
+	body := e.do("GET", "/ucast/"+token, nil, nil).Body.String()
+	if !strings.Contains(body, "Vyplnit dotazník") || !strings.Contains(body, "Stáhnout osvědčení") {
+		t.Fatalf("participant page lacks the feedback form or the certificate:\n%s", body)
+	}
+	body = e.do("GET", "/workshopy/"+fmtInt(wid), nil, e.session("koordinator")).Body.String()
+	if !strings.Contains(body, "Dotazník pro účastníky") || !strings.Contains(body, "Odpovědělo 0 účastníků.") {
+		t.Fatalf("coordinator page lacks the feedback:\n%s", body)
 	}
 }

@@ -413,6 +413,7 @@ func (h *Handler) ShowList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	munis = append(munis[:1], append([]web.Option{{Value: "-1", Label: p.L.T("suggestion.unlocated")}}, munis[1:]...)...)
 	u := auth.UserFrom(r.Context())
 	depts := departmentOptions(p, n, "form.any")
 	depts = append(depts[:1], append([]web.Option{{Value: "none", Label: p.L.T("suggestion.filter.unrouted")}}, depts[1:]...)...)
@@ -458,6 +459,9 @@ func (h *Handler) renderDetail(w http.ResponseWriter, r *http.Request, f *web.Fo
 	p := h.R.Page(r, "suggestion.detail.title", "Code", x.Code).Crumb("/podnety", h.R.Localizer(r).T("suggestion.list.title"))
 	if f == nil {
 		vals := url.Values{"due_date": {h.Svc.Today().AddDate(0, 0, 30).Format(time.DateOnly)}}
+		if x.MunicipalityID > 0 {
+			vals.Set("municipality_id", itoa(x.MunicipalityID))
+		}
 		if x.DepartmentID != nil {
 			vals.Set("department_id", itoa(*x.DepartmentID))
 			if !x.DueDate.IsZero() {
@@ -496,7 +500,13 @@ func (h *Handler) renderDetail(w http.ResponseWriter, r *http.Request, f *web.Fo
 			}
 		}
 	}
-	p.Data = map[string]any{"S": x, "Events": evs, "Trace": trace, "N": n, "Staff": u.IsStaff(), "Actions": actions,
+	var munis []web.Option
+	if u.IsStaff() {
+		if munis, err = h.municipalityOptions(r, p, "form.none"); err != nil {
+			return err
+		}
+	}
+	p.Data = map[string]any{"S": x, "Events": evs, "Trace": trace, "N": n, "Staff": u.IsStaff(), "Actions": actions, "Municipalities": munis,
 		"Departments": departmentOptions(p, n, "form.none"), "Overdue": x.Overdue(h.Svc.Today()), "Dup": dup,
 		"Measure": measure, "Measures": measures}
 	h.R.Render(w, r, status, "suggestion/detail", p)
@@ -598,6 +608,26 @@ func (h *Handler) Route(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.Redirect(w, r, "/podnety/"+itoa(id), "suggestion.flash.routed")
+	return nil
+}
+
+// SetMunicipality assigns the municipality (the inbox's "obec nezjištěna").
+func (h *Handler) SetMunicipality(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(w, r, formMax)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Svc.SetMunicipality(r.Context(), id, int64Of(f.Get("municipality_id"))); err != nil {
+		if apperr.CodeOf(err) != apperr.NotFound && f.SetError(h.R.Localizer(r), err, "municipality_id") {
+			return h.renderDetail(w, r, f, http.StatusUnprocessableEntity)
+		}
+		return err
+	}
+	web.Redirect(w, r, "/podnety/"+itoa(id), "suggestion.flash.municipality")
 	return nil
 }
 

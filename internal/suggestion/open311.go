@@ -249,8 +249,10 @@ func (h *Handler) Open311Service(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	muni := O311Attribute{Variable: true, Code: "municipality", Datatype: "singlevaluelist", Required: true, Order: 1,
-		DatatypeDescription: "Obec regionu", Description: "Obec, které se podnět týká", Values: []O311Value{}}
+	// Optional: without it the municipality is told from lat/long or the
+	// address_string, or the coordinator assigns it.
+	muni := O311Attribute{Variable: true, Code: "municipality", Datatype: "singlevaluelist", Required: false, Order: 1,
+		DatatypeDescription: "Obec regionu (nepovinné: jinak se určí z polohy nebo z adresy)", Description: "Obec, které se podnět týká", Values: []O311Value{}}
 	for _, m := range ms {
 		muni.Values = append(muni.Values, O311Value{Key: itoa(m.ID), Name: m.Name})
 	}

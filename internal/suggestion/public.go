@@ -40,7 +40,7 @@ type PublicItem struct {
 func (p PublicItem) URL() string { return "/podnet/" + p.Code }
 
 // publicCols are the only columns the public list reads: no contact, no photo.
-const publicCols = `s.code, s.text, s.category_id, s.municipality_id, s.state, s.quick_win, s.received_at, s.address, s.lat, s.lng, s.location_private`
+const publicCols = `s.code, s.text, s.category_id, COALESCE(s.municipality_id, 0), s.state, s.quick_win, s.received_at, s.address, s.lat, s.lng, s.location_private`
 
 // PublicList returns a page of the public list (newest first) and the count,
 // capped at ListCountCap (a total above it means "more than").

@@ -3,6 +3,7 @@ package suggestion
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
 	"fmt"
 	"kpss/internal/outbox"
@@ -214,9 +215,31 @@ func NormalizeCode(c string) string {
 
 // Submit stores a citizen's suggestion from the public form (or Open311):
 // the source is the web. It e-mails the tracking code when an e-mail is given.
+//
+// The municipality may be left out: it is told from the address or the
+// point (Locate), or else the suggestion waits in the coordinator's inbox
+// as "obec nezjištěna". Some place is needed though: a municipality, a
+// point or an address.
 func (s *Service) Submit(ctx context.Context, in Input) (*Suggestion, error) {
 	in.Source = SourceWeb
 	in.ReceivedAt = time.Time{}
+	if in.MunicipalityID <= 0 && (in.Lat == nil || in.Lng == nil) && strings.TrimSpace(in.Address) == "" {
+		f := apperr.Fields{}
+		f.Add("municipality_id", "suggestion.err.municipality_or_place")
+		if err := in.Validate(); err != nil {
+			e, _ := apperr.As(err)
+			for k, v := range e.Fields {
+				f[k] = v
+			}
+		}
+		return nil, f.Err()
+	}
+	if in.MunicipalityID <= 0 {
+		in.MunicipalityID = 0
+		if err := s.locate(ctx, &in); err != nil {
+			return nil, err
+		}
+	}
 	return s.create(ctx, in)
 }
 
@@ -225,6 +248,18 @@ func (s *Service) Submit(ctx context.Context, in Input) (*Suggestion, error) {
 func (s *Service) Create(ctx context.Context, in Input) (*Suggestion, error) {
 	if !isStaff(ctx) {
 		return nil, apperr.New(apperr.Forbidden, "err.forbidden")
+	}
+	if in.MunicipalityID <= 0 {
+		// The coordinator knows the municipality of what they enter.
+		f := apperr.Fields{}
+		f.Add("municipality_id", "suggestion.err.municipality_required")
+		if err := in.Validate(); err != nil {
+			e, _ := apperr.As(err)
+			for k, v := range e.Fields {
+				f[k] = v
+			}
+		}
+		return nil, f.Err()
 	}
 	return s.create(ctx, in)
 }
@@ -291,6 +326,9 @@ func (s *Service) checkRefs(ctx context.Context, q store.Q, x *Suggestion) error
 		field, table string
 		id           int64
 	}{{"category_id", "suggestion_categories", x.CategoryID}, {"municipality_id", "municipalities", x.MunicipalityID}} {
+		if c.field == "municipality_id" && c.id == 0 {
+			continue // not known yet: the coordinator assigns it
+		}
 		if ok, err := exists(ctx, q, c.table, c.id); err != nil {
 			return err
 		} else if !ok {
@@ -472,6 +510,33 @@ func (s *Service) Route(ctx context.Context, id, departmentID int64, due store.D
 		}
 		x.DepartmentID, x.DueDate = &departmentID, Day{due}
 		return s.event(ctx, tx, &Event{SuggestionID: x.ID, Kind: EventRoute, DepartmentID: &departmentID, DueDate: Day{due}, InternalNote: strings.TrimSpace(note)})
+	})
+	return after, err
+}
+
+// SetMunicipality assigns the municipality of a suggestion (staff only):
+// one whose municipality could not be told ("obec nezjištěna"), or one
+// filed under the wrong one. The history says which.
+func (s *Service) SetMunicipality(ctx context.Context, id, municipalityID int64) (*Suggestion, error) {
+	if !isStaff(ctx) {
+		return nil, apperr.New(apperr.Forbidden, "err.forbidden")
+	}
+	f := apperr.Fields{}
+	if municipalityID <= 0 {
+		f.Add("municipality_id", "suggestion.err.municipality_required")
+		return nil, f.Err()
+	}
+	var name string
+	if err := s.DB.QueryRow(ctx, `SELECT name FROM municipalities WHERE id = ?`, municipalityID).Scan(&name); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			f.Add("municipality_id", "err.bad_reference")
+			return nil, f.Err()
+		}
+		return nil, err
+	}
+	_, after, err := s.mutate(ctx, id, "municipality", func(tx *store.Tx, x *Suggestion) error {
+		x.MunicipalityID = municipalityID
+		return s.event(ctx, tx, &Event{SuggestionID: x.ID, Kind: EventNote, InternalNote: "Obec: " + name})
 	})
 	return after, err
 }

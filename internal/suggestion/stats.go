@@ -183,7 +183,7 @@ func (s *Service) statisticsRaw(ctx context.Context, from, to time.Time) (*Stats
 	if s.DB.Dialect() == store.SQLite {
 		notIndexed = " NOT INDEXED" // a scan beats thousands of index lookups here
 	}
-	rows, err := s.DB.Query(ctx, `SELECT category_id, municipality_id, department_id, target_group_id, source,
+	rows, err := s.DB.Query(ctx, `SELECT category_id, COALESCE(municipality_id, 0), department_id, target_group_id, source,
 		SUM(CASE WHEN received_at >= ? THEN 1 ELSE 0 END),
 		SUM(CASE WHEN state = 'resolved' AND closed_at >= ? AND closed_at < ? THEN 1 ELSE 0 END),
 		SUM(CASE WHEN state = 'closed' AND closed_at >= ? AND closed_at < ? THEN 1 ELSE 0 END),
@@ -235,6 +235,9 @@ func (s *Service) statisticsRaw(ctx context.Context, from, to time.Time) (*Stats
 				return ""
 			}
 			return *p
+		}
+		if muni == "0" {
+			muni = "" // not known yet
 		}
 		for dim, k := range map[string]string{"category": cat, "municipality": muni, "department": str(dept), "target_group": str(tg), "source": src} {
 			r := acc[statKey{dim, k}]

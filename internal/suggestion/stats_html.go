@@ -1,16 +1,12 @@
 package suggestion
 
 import (
-	"bytes"
-	"encoding/csv"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"kpss/internal/apperr"
+	"kpss/internal/export"
 	"kpss/internal/store"
 	"kpss/internal/web"
 	"kpss/internal/web/i18n"
@@ -121,101 +117,77 @@ func (h *Handler) ShowStats(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// statsTable is the export: one sheet of totals, one per breakdown.
-func (h *Handler) statsTable(r *http.Request) (string, [][][]string, []string, error) {
+// statsTables are the export: one table of totals, one per breakdown (one
+// CSV file or sheet each).
+func (h *Handler) statsTables(r *http.Request) (string, []export.Table, error) {
 	from, to, err := h.period(r)
 	if err != nil {
-		return "", nil, nil, err
+		return "", nil, err
 	}
 	f, t := bounds(from, to)
 	st, err := h.Svc.Statistics(r.Context(), f, t)
 	if err != nil {
-		return "", nil, nil, err
+		return "", nil, err
 	}
 	l := h.R.Localizer(r)
-	median := ""
+	var median any
 	if st.MedianDays != nil {
-		median = strconv.FormatFloat(*st.MedianDays, 'f', 1, 64)
+		median = *st.MedianDays
 	}
-	totals := [][]string{{l.T("suggestion.stats.measure"), l.T("suggestion.stats.value")},
-		{l.T("suggestion.stats.from"), from.String()}, {l.T("suggestion.stats.to"), to.String()},
-		{l.T("suggestion.stats.received"), strconv.Itoa(st.Received)}, {l.T("suggestion.stats.resolved"), strconv.Itoa(st.Resolved)},
-		{l.T("suggestion.stats.closed"), strconv.Itoa(st.Closed)}, {l.T("suggestion.stats.rejected"), strconv.Itoa(st.Rejected)},
-		{l.T("suggestion.stats.referred"), strconv.Itoa(st.Referred)}, {l.T("suggestion.stats.quick_wins"), strconv.Itoa(st.QuickWins)},
-		{l.T("suggestion.stats.quick_wins_resolved"), strconv.Itoa(st.QuickWinsResolved)}, {l.T("suggestion.stats.overdue"), strconv.Itoa(st.Overdue)},
-		{l.T("suggestion.stats.median"), median},
-		{l.T("suggestion.category.accessibility") + " – " + l.T("suggestion.stats.resolved"), strconv.Itoa(st.AccessResolved)},
-		{l.T("suggestion.stats.resolved") + " – ostatní / other", strconv.Itoa(st.OtherResolved)}}
-	sheets := [][][]string{totals}
-	names := []string{l.T("suggestion.stats.totals")}
+	totals := export.Table{Name: l.T("suggestion.stats.totals"), Columns: []export.Column{{Title: l.T("suggestion.stats.measure"), Width: 44}, {Title: l.T("suggestion.stats.value"), Width: 14}}}
+	totals.Add(l.T("suggestion.stats.from"), from)
+	totals.Add(l.T("suggestion.stats.to"), to)
+	for _, row := range []struct {
+		label string
+		v     any
+	}{{l.T("suggestion.stats.received"), st.Received}, {l.T("suggestion.stats.resolved"), st.Resolved}, {l.T("suggestion.stats.closed"), st.Closed},
+		{l.T("suggestion.stats.rejected"), st.Rejected}, {l.T("suggestion.stats.referred"), st.Referred}, {l.T("suggestion.stats.quick_wins"), st.QuickWins},
+		{l.T("suggestion.stats.quick_wins_resolved"), st.QuickWinsResolved}, {l.T("suggestion.stats.overdue"), st.Overdue}, {l.T("suggestion.stats.median"), median},
+		{l.T("suggestion.category.accessibility") + " – " + l.T("suggestion.stats.resolved"), st.AccessResolved},
+		{l.T("suggestion.stats.resolved") + " – ostatní / other", st.OtherResolved}} {
+		totals.Add(row.label, row.v)
+	}
+	tables := []export.Table{totals}
 	for _, c := range h.charts(l, st) {
-		tab := [][]string{{c.Title, l.T("suggestion.stats.received"), l.T("suggestion.stats.resolved"), l.T("suggestion.stats.closed"), l.T("suggestion.stats.rejected")}}
+		tab := export.Table{Name: c.Title, Columns: []export.Column{{Title: c.Title, Width: 40}, {Title: l.T("suggestion.stats.received"), Kind: export.Int},
+			{Title: l.T("suggestion.stats.resolved"), Kind: export.Int}, {Title: l.T("suggestion.stats.closed"), Kind: export.Int}, {Title: l.T("suggestion.stats.rejected"), Kind: export.Int}}}
 		for _, row := range c.Rows {
-			tab = append(tab, []string{row.Label, strconv.Itoa(row.Received), strconv.Itoa(row.Resolved), strconv.Itoa(row.Closed), strconv.Itoa(row.Rejected)})
+			tab.Add(row.Label, row.Received, row.Resolved, row.Closed, row.Rejected)
 		}
-		sheets = append(sheets, tab)
-		names = append(names, c.Title)
+		tables = append(tables, tab)
 	}
-	return "podnety-" + from.String() + "-" + to.String(), sheets, names, nil
+	return "podnety-" + from.String() + "-" + to.String(), tables, nil
 }
 
-// ExportStatsCSV downloads the statistics as CSV (UTF-8 with BOM, for Excel).
+// ExportStatsCSV downloads one table of the statistics as CSV for Czech
+// Excel (UTF-8 with a BOM, ';', decimal commas): ?tabulka=N the N-th
+// breakdown, else the totals.
 func (h *Handler) ExportStatsCSV(w http.ResponseWriter, r *http.Request) error {
-	name, sheets, names, err := h.statsTable(r)
+	name, tables, err := h.statsTables(r)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	cw := csv.NewWriter(&buf)
-	cw.Comma = ';' // Czech Excel expects semicolons
-	for i, tab := range sheets {
-		if i > 0 {
-			cw.Write([]string{})
-		}
-		cw.Write([]string{names[i]})
-		cw.WriteAll(tab)
+	i, _ := strconv.Atoi(r.URL.Query().Get("tabulka"))
+	if i < 0 || i >= len(tables) {
+		return apperr.New(apperr.NotFound, "err.page_not_found")
 	}
-	cw.Flush()
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
-	w.Write(buf.Bytes())
-	return nil
+	if i > 0 {
+		name += "-" + strconv.Itoa(i)
+	}
+	return export.CSV(w, name, tables[i])
 }
 
 // ExportStatsXLSX downloads the statistics as an Excel workbook, one sheet each.
 func (h *Handler) ExportStatsXLSX(w http.ResponseWriter, r *http.Request) error {
-	name, sheets, names, err := h.statsTable(r)
+	name, tables, err := h.statsTables(r)
 	if err != nil {
 		return err
 	}
-	x := excelize.NewFile()
-	defer x.Close()
-	for i, tab := range sheets {
-		sheet := names[i]
-		if len([]rune(sheet)) > 31 {
-			sheet = string([]rune(sheet)[:31])
-		}
-		if i == 0 {
-			x.SetSheetName("Sheet1", sheet)
-		} else {
-			x.NewSheet(sheet)
-		}
-		for ri, row := range tab {
-			for ci, v := range row {
-				cell, _ := excelize.CoordinatesToCellName(ci+1, ri+1)
-				if n, err := strconv.Atoi(v); err == nil && ri > 0 && ci > 0 {
-					x.SetCellValue(sheet, cell, n)
-				} else {
-					x.SetCellValue(sheet, cell, v)
-				}
-			}
-		}
-		x.SetColWidth(sheet, "A", "A", 40)
+	meta := export.Meta{Title: h.R.Localizer(r).T("suggestion.stats.title"), Date: h.Svc.Now()}
+	if h.R.Site != nil {
+		meta.Region = h.R.Site(r)
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"`, name))
-	return x.Write(w)
+	return export.XLSX(w, name, meta, tables...)
 }
 
 // ShowOverdue lists open suggestions past their due date (an officer: their department's).

@@ -72,7 +72,7 @@ func updateCategory(ctx context.Context, q store.Q, c *Category) error {
 
 // ---------- suggestions
 
-const suggestionCols = `s.id, s.code, s.text, s.category_id, s.municipality_id, s.target_group_id, s.address, s.lat, s.lng, s.location_private,
+const suggestionCols = `s.id, s.code, s.text, s.category_id, COALESCE(s.municipality_id, 0), s.target_group_id, s.address, s.lat, s.lng, s.location_private,
 	s.source, s.state, s.department_id, s.due_date, s.quick_win, s.duplicate_of, s.public_note, s.redirect_to, s.plan_ref,
 	s.contact_name, s.contact_email, s.contact_phone, s.consent_at, s.has_photo, s.received_at, s.closed_at, s.days_to_close,
 	s.anonymised_at, s.created_at, s.updated_at, s.plan_measure_id, s.lang`
@@ -107,7 +107,7 @@ func insertSuggestion(ctx context.Context, q store.Q, s *Suggestion) error {
 		contact_name, contact_email, contact_phone, consent_at, has_photo, received_at, closed_at, days_to_close, anonymised_at, search, created_at, updated_at,
 		plan_measure_id, lang)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.Code, s.Text, s.CategoryID, s.MunicipalityID, s.TargetGroupID, s.Address, s.Lat, s.Lng, s.LocationPrivate,
+		s.Code, s.Text, s.CategoryID, muniArg(s.MunicipalityID), s.TargetGroupID, s.Address, s.Lat, s.Lng, s.LocationPrivate,
 		s.Source, s.State, s.DepartmentID, s.DueDate, s.QuickWin, s.DuplicateOf, s.PublicNote, s.RedirectTo, s.PlanRef,
 		s.ContactName, s.ContactEmail, s.ContactPhone, s.ConsentAt, s.HasPhoto, s.ReceivedAt, s.ClosedAt, s.DaysToClose, s.AnonymisedAt,
 		searchText(s), s.CreatedAt, s.UpdatedAt, s.PlanMeasureID, langOf(s.Lang))
@@ -118,12 +118,20 @@ func insertSuggestion(ctx context.Context, q store.Q, s *Suggestion) error {
 	return tallyChange(ctx, q, nil, s)
 }
 
+// muniArg stores municipality 0 ("obec nezjištěna") as NULL.
+func muniArg(id int64) any {
+	if id <= 0 {
+		return nil
+	}
+	return id
+}
+
 func updateSuggestion(ctx context.Context, q store.Q, s *Suggestion) error {
 	_, err := q.Exec(ctx, `UPDATE suggestions SET text = ?, category_id = ?, municipality_id = ?, target_group_id = ?, address = ?, lat = ?, lng = ?,
 		location_private = ?, source = ?, state = ?, department_id = ?, due_date = ?, quick_win = ?, duplicate_of = ?, public_note = ?, redirect_to = ?,
 		plan_ref = ?, contact_name = ?, contact_email = ?, contact_phone = ?, consent_at = ?, has_photo = ?, received_at = ?, closed_at = ?,
 		days_to_close = ?, anonymised_at = ?, search = ?, updated_at = ?, plan_measure_id = ?, lang = ? WHERE id = ?`,
-		s.Text, s.CategoryID, s.MunicipalityID, s.TargetGroupID, s.Address, s.Lat, s.Lng,
+		s.Text, s.CategoryID, muniArg(s.MunicipalityID), s.TargetGroupID, s.Address, s.Lat, s.Lng,
 		s.LocationPrivate, s.Source, s.State, s.DepartmentID, s.DueDate, s.QuickWin, s.DuplicateOf, s.PublicNote, s.RedirectTo,
 		s.PlanRef, s.ContactName, s.ContactEmail, s.ContactPhone, s.ConsentAt, s.HasPhoto, s.ReceivedAt, s.ClosedAt,
 		s.DaysToClose, s.AnonymisedAt, searchText(s), s.UpdatedAt, s.PlanMeasureID, langOf(s.Lang), s.ID)
@@ -138,7 +146,7 @@ const overdueCond = "s.state IN ('new', 'accepted', 'in_progress') AND s.due_dat
 type Filter struct {
 	States         []State
 	CategoryID     int64
-	MunicipalityID int64
+	MunicipalityID int64 // Unlocated: those whose municipality is not known yet
 	DepartmentID   int64
 	TargetGroupID  int64
 	Source         Source
@@ -157,6 +165,10 @@ type Filter struct {
 	store.Paging
 }
 
+// Unlocated is the Filter.MunicipalityID of suggestions whose municipality
+// is not known yet ("obec nezjištěna"), the inbox's filter value "-1".
+const Unlocated = -1
+
 // ListCountCap is where the inbox and the public list stop counting.
 const ListCountCap = 10000
 
@@ -172,7 +184,7 @@ func (f Filter) where() ([]string, []any) {
 	for _, c := range []struct {
 		col string
 		v   int64
-	}{{"s.category_id", f.CategoryID}, {"s.municipality_id", f.MunicipalityID}, {"s.department_id", f.DepartmentID}, {"s.target_group_id", f.TargetGroupID}} {
+	}{{"s.category_id", f.CategoryID}, {"s.municipality_id", max(f.MunicipalityID, 0)}, {"s.department_id", f.DepartmentID}, {"s.target_group_id", f.TargetGroupID}} {
 		if c.v > 0 {
 			where = append(where, c.col+" = ?")
 			args = append(args, c.v)
@@ -184,6 +196,9 @@ func (f Filter) where() ([]string, []any) {
 	}
 	if f.Unrouted {
 		where = append(where, "s.department_id IS NULL")
+	}
+	if f.MunicipalityID == Unlocated {
+		where = append(where, "s.municipality_id IS NULL")
 	}
 	if f.Overdue {
 		where = append(where, overdueCond+" AND s.due_date < ?")

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"kpss/internal/apperr"
+	"kpss/internal/geo"
 	"kpss/internal/store"
 )
 
@@ -116,7 +117,7 @@ type Suggestion struct {
 	Code            string     `json:"code"` // the citizen's tracking code
 	Text            string     `json:"text"`
 	CategoryID      int64      `json:"category_id"`
-	MunicipalityID  int64      `json:"municipality_id"`
+	MunicipalityID  int64      `json:"municipality_id"` // 0: not known yet ("obec nezjištěna")
 	TargetGroupID   *int64     `json:"target_group_id"`
 	Address         string     `json:"address"`
 	Lat             *float64   `json:"lat"`
@@ -214,11 +215,11 @@ func (in *Input) Validate() error {
 	if in.CategoryID <= 0 {
 		f.Add("category_id", "suggestion.err.category_required")
 	}
-	if in.MunicipalityID <= 0 {
-		f.Add("municipality_id", "suggestion.err.municipality_required")
+	if in.MunicipalityID < 0 {
+		f.Add("municipality_id", "err.bad_reference")
 	}
 	checkLen(f, "address", in.Address, 300)
-	if (in.Lat == nil) != (in.Lng == nil) || (in.Lat != nil && (*in.Lat < -90 || *in.Lat > 90 || *in.Lng < -180 || *in.Lng > 180)) {
+	if (in.Lat == nil) != (in.Lng == nil) || (in.Lat != nil && !geo.Valid(*in.Lat, *in.Lng)) {
 		f.Add("lat", "suggestion.err.coordinates")
 	}
 	if !in.Source.Valid() {

@@ -63,7 +63,7 @@ func contribute(acc map[tallyKey]int64, x *Suggestion, sign int64) {
 	}
 	dims := [...][2]string{
 		{"category", strconv.FormatInt(x.CategoryID, 10)},
-		{"municipality", strconv.FormatInt(x.MunicipalityID, 10)},
+		{"municipality", muniItem(x.MunicipalityID)},
 		{"department", idItem(x.DepartmentID)},
 		{"target_group", idItem(x.TargetGroupID)},
 		{"source", string(x.Source)},
@@ -156,7 +156,7 @@ func (s *Service) RebuildTallies(ctx context.Context) (int, error) {
 			return err
 		}
 		acc := map[tallyKey]int64{}
-		rows, err := tx.Query(ctx, `SELECT category_id, municipality_id, department_id, target_group_id, source, state, quick_win, received_at, closed_at, days_to_close FROM suggestions`)
+		rows, err := tx.Query(ctx, `SELECT category_id, COALESCE(municipality_id, 0), department_id, target_group_id, source, state, quick_win, received_at, closed_at, days_to_close FROM suggestions`)
 		if err != nil {
 			return err
 		}
@@ -219,4 +219,60 @@ func (s *Service) readTallies(ctx context.Context, d1, d2 time.Time) (map[tallyK
 		out[k] = n
 	}
 	return out, rows.Err()
+}
+
+// CheckTallies recomputes the tallies from the suggestions and compares
+// them with the kept ones (kpss check); it returns how many counts differ.
+// RebuildTallies repairs them.
+func (s *Service) CheckTallies(ctx context.Context) (int, error) {
+	acc := map[tallyKey]int64{}
+	rows, err := s.DB.Query(ctx, `SELECT category_id, COALESCE(municipality_id, 0), department_id, target_group_id, source, state, quick_win, received_at, closed_at, days_to_close FROM suggestions`)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var x Suggestion
+		if err := rows.Scan(&x.CategoryID, &x.MunicipalityID, &x.DepartmentID, &x.TargetGroupID, &x.Source, &x.State, &x.QuickWin, &x.ReceivedAt, &x.ClosedAt, &x.DaysToClose); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		contribute(acc, &x, 1)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	rows, err = s.DB.Query(ctx, `SELECT unit, bucket, kind, dim, item, n FROM suggestion_tallies`)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k tallyKey
+		var b store.Date
+		var n int64
+		if err := rows.Scan(&k.unit, &b, &k.kind, &k.dim, &k.item, &n); err != nil {
+			return 0, err
+		}
+		k.bucket = b.Format(time.DateOnly)
+		acc[k] -= n
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	bad := 0
+	for _, n := range acc {
+		if n != 0 {
+			bad++
+		}
+	}
+	return bad, nil
+}
+
+// muniItem is the tally item of a municipality, "" when not known yet.
+func muniItem(id int64) string {
+	if id <= 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
 }

@@ -127,6 +127,14 @@ func TestTalliesEqualRawCounts(t *testing.T) {
 			}
 			return out
 		}
+		if bad, err := f.svc.CheckTallies(context.Background()); err != nil || bad != 0 {
+			t.Fatalf("kpss check finds %d tallies off: %v", bad, err)
+		}
+		db.Exec(context.Background(), `UPDATE suggestion_tallies SET n = n + 1 WHERE unit = 'm' AND kind = 'received' AND dim = 'source' AND item = 'phone'`)
+		if bad, _ := f.svc.CheckTallies(context.Background()); bad == 0 {
+			t.Fatal("a corrupted tally went unnoticed")
+		}
+		db.Exec(context.Background(), `UPDATE suggestion_tallies SET n = n - 1 WHERE unit = 'm' AND kind = 'received' AND dim = 'source' AND item = 'phone'`)
 		before := snapshot()
 		if _, err := f.svc.RebuildTallies(context.Background()); err != nil {
 			t.Fatal(err)

@@ -132,7 +132,7 @@ func TestCrossTabsBySurveyAnswer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if q := db.QueryCount() - before; q > 4 {
+		if q := db.QueryCount() - before; q > 5 {
 			t.Errorf("cross-tabs took %d queries", q)
 		}
 		if len(cts) != 1 || len(cts[0].Groups) != 3 {
@@ -151,4 +151,33 @@ func TestCrossTabsBySurveyAnswer(t *testing.T) {
 			t.Errorf("split by an unknown question")
 		}
 	})
+}
+
+func TestIndicatorValueFromAQuestion(t *testing.T) {
+	m := 3.5
+	res := &Results{Questions: []QuestionResult{
+		{Question: Question{Code: "ano", Kind: Single}, Answered: 200, Counts: []Count{{Value: 1, Count: 130}, {Value: 2, Count: 50}, {Value: 3, Count: 20}}},
+		{Question: Question{Code: "spok", Kind: Scale}, Answered: 4, Mean: &m, Counts: []Count{{Value: 4, Count: 2}, {Value: 5, Count: 1}, {Value: 1, Count: 1}}},
+		{Question: Question{Code: "vice", Kind: Multiple}, Answered: 10, Counts: []Count{{Value: 1, Count: 7}, {Value: 2, Count: 6}}},
+	}}
+	for _, tc := range []struct {
+		code   string
+		values []int
+		want   float64
+		err    bool
+	}{
+		{"ano", []int{1}, 65, false},
+		{"ano", []int{1, 3}, 75, false},
+		{"spok", nil, 3.5, false},
+		{"spok", []int{4, 5}, 75, false},
+		{"vice", []int{2}, 60, false},
+		{"vice", []int{1, 2}, 0, true},
+		{"ano", nil, 0, true},
+		{"nic", []int{1}, 0, true},
+	} {
+		got, err := IndicatorValue(res, tc.code, tc.values)
+		if (err != nil) != tc.err || got != tc.want {
+			t.Errorf("%s %v = %v, %v; want %v", tc.code, tc.values, got, err, tc.want)
+		}
+	}
 }

@@ -13,7 +13,7 @@ import (
 	"kpss/internal/web/i18n"
 )
 
-func testLocalizer(t *testing.T) *i18n.Localizer {
+func testLocalizer(t testing.TB) *i18n.Localizer {
 	t.Helper()
 	c := i18n.NewCatalog()
 	if err := c.Load(files, "i18n"); err != nil {

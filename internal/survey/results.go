@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"strings"
 
 	"kpss/internal/czech"
 	"kpss/internal/store"
@@ -77,8 +78,9 @@ type tallyKey struct {
 }
 
 // Results counts the complete responses of survey id in a fixed number of
-// queries (the survey, its questions, the responses, one grouped tally of
-// every answer and one sample of written answers). Errors: not_found.
+// queries (the survey, its questions, the responses, the stored tallies and
+// one sample of written answers), whatever the number of responses.
+// Errors: not_found.
 func (s *Service) Results(ctx context.Context, id int64) (*Results, error) {
 	v, qs, err := s.FindSurvey(ctx, id)
 	if err != nil {
@@ -89,7 +91,7 @@ func (s *Service) Results(ctx context.Context, id int64) (*Results, error) {
 
 func results(ctx context.Context, q store.Q, v *Survey, qs []Question, texts bool) (*Results, error) {
 	tally := map[tallyKey]int{}
-	rows, err := q.Query(ctx, `SELECT question_id, item, num, COUNT(*) FROM survey_answers WHERE survey_id = ? GROUP BY question_id, item, num`, v.ID)
+	rows, err := q.Query(ctx, `SELECT question_id, item, CASE WHEN has_num THEN num END, n FROM survey_tallies WHERE survey_id = ?`, v.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +114,7 @@ func results(ctx context.Context, q store.Q, v *Survey, qs []Question, texts boo
 	}
 	sample := map[int64][]string{}
 	if texts {
-		if sample, err = textAnswers(ctx, q, v.ID); err != nil {
+		if sample, err = textAnswers(ctx, q, qs); err != nil {
 			return nil, err
 		}
 	}
@@ -123,12 +125,24 @@ func results(ctx context.Context, q store.Q, v *Survey, qs []Question, texts boo
 	return res, nil
 }
 
-func textAnswers(ctx context.Context, q store.Q, surveyID int64) (map[int64][]string, error) {
+// textAnswers returns up to textSample written answers (texts and "other")
+// of each question that has them: one query, a UNION of one indexed
+// look-up per question, so that it costs the same at any number of responses.
+func textAnswers(ctx context.Context, q store.Q, qs []Question) (map[int64][]string, error) {
 	out := map[int64][]string{}
-	rows, err := q.Query(ctx, `SELECT question_id, value FROM (
-			SELECT question_id, value, ROW_NUMBER() OVER (PARTITION BY question_id ORDER BY response_id) AS n
-			FROM survey_answers WHERE survey_id = ? AND item = 0 AND value <> '') t
-		WHERE n <= ? ORDER BY question_id, n`, surveyID, textSample)
+	var parts []string
+	var args []any
+	for _, qu := range qs {
+		if qu.Kind == Text || qu.Kind == LongText || qu.Kind.Choice() && qu.Other {
+			parts = append(parts, `SELECT * FROM (SELECT question_id, value FROM survey_answers
+				WHERE question_id = ? AND item = 0 AND value <> '' ORDER BY response_id LIMIT ?) t`+strconv.Itoa(len(parts)))
+			args = append(args, qu.ID, textSample)
+		}
+	}
+	if len(parts) == 0 {
+		return out, nil
+	}
+	rows, err := q.Query(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -245,6 +245,8 @@ type Submission struct {
 	EnteredBy int64
 	// Invitation is the personal token the respondent came with (Token).
 	Invitation string
+	// Resume is the key of the draft this response finishes (deleted with it).
+	Resume string
 }
 
 // CheckAnswers validates the answers of the visible questions and drops the
@@ -331,7 +333,16 @@ func (s *Service) Submit(ctx context.Context, id int64, sub Submission) (int64, 
 			rid, v.ID, sub.Channel, by, sub.FormNumber, store.Date{Time: dayOf(now)}, at); err != nil {
 			return err
 		}
-		if err := insertAnswers(ctx, tx, v.ID, rid, encodeAnswers(qs, answers)); err != nil {
+		if sub.Resume != "" {
+			if _, err := tx.Exec(ctx, `DELETE FROM survey_responses WHERE survey_id = ? AND resume_hash = ? AND state = 'partial'`, v.ID, hashKey(sub.Resume)); err != nil {
+				return err
+			}
+		}
+		rows := encodeAnswers(qs, answers)
+		if err := insertAnswers(ctx, tx, v.ID, rid, rows); err != nil {
+			return err
+		}
+		if err := addTallies(ctx, tx, v.ID, rows); err != nil {
 			return err
 		}
 		if invID != 0 {
@@ -393,4 +404,16 @@ func useInvitation(ctx context.Context, q store.Q, surveyID int64, token string)
 		return 0, apperr.New(apperr.Conflict, "survey.err.token_used")
 	}
 	return id, nil
+}
+
+// RebuildTallies recounts the stored counts of survey id from its answers
+// (they are kept up to date by every response; this is for repairs and
+// bulk loads). Errors: not_found.
+func (s *Service) RebuildTallies(ctx context.Context, id int64) error {
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := findSurvey(ctx, tx, "id = ?", id); err != nil {
+			return err
+		}
+		return rebuildTallies(ctx, tx, id)
+	})
 }

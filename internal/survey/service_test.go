@@ -168,6 +168,14 @@ func TestResultsCounts(t *testing.T) {
 		if x.Matrix[0].Counts[0].Count != 20 || x.Matrix[1].Counts[1].Count != 10 {
 			t.Errorf("matrix = %+v", x.Matrix)
 		}
+		// The stored tallies are what a recount from the answers gives.
+		if err := svc.RebuildTallies(ctx, v.ID); err != nil {
+			t.Fatal(err)
+		}
+		again, _ := svc.Results(ctx, v.ID)
+		if encodeJSON(again.Questions) != encodeJSON(res.Questions) {
+			t.Errorf("tallies differ from a recount:\n%s\n%s", encodeJSON(res.Questions), encodeJSON(again.Questions))
+		}
 	})
 }
 

@@ -299,3 +299,39 @@ func insertAnswers(ctx context.Context, q store.Q, surveyID, responseID int64, r
 	}
 	return nil
 }
+
+// addTallies counts one response's answer rows into survey_tallies (one
+// statement; each row of a response is a distinct key).
+func addTallies(ctx context.Context, q store.Q, surveyID int64, rows []answerRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO survey_tallies (survey_id, question_id, item, has_num, num, n) VALUES `)
+	args := make([]any, 0, len(rows)*5)
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, 1)")
+		var num float64
+		if r.num != nil {
+			num = *r.num
+		}
+		args = append(args, surveyID, r.question, r.item, r.num != nil, num)
+	}
+	b.WriteString(` ON CONFLICT (survey_id, question_id, item, has_num, num) DO UPDATE SET n = survey_tallies.n + excluded.n`)
+	_, err := q.Exec(ctx, b.String(), args...)
+	return err
+}
+
+// rebuildTallies recounts survey_tallies of a survey from its answers.
+func rebuildTallies(ctx context.Context, q store.Q, surveyID int64) error {
+	if _, err := q.Exec(ctx, `DELETE FROM survey_tallies WHERE survey_id = ?`, surveyID); err != nil {
+		return err
+	}
+	_, err := q.Exec(ctx, `INSERT INTO survey_tallies (survey_id, question_id, item, has_num, num, n)
+		SELECT survey_id, question_id, item, num IS NOT NULL, COALESCE(num, 0), COUNT(*) FROM survey_answers WHERE survey_id = ?
+		GROUP BY survey_id, question_id, item, num`, surveyID)
+	return err
+}

@@ -16,6 +16,7 @@ import (
 	"kpss/internal/czech"
 	"kpss/internal/feedback"
 	"kpss/internal/group"
+	"kpss/internal/partner"
 	"kpss/internal/store"
 )
 
@@ -40,6 +41,10 @@ type Service struct {
 	// Notify queues the module's e-mails in the change's transaction; nil:
 	// no e-mails (see mail.go).
 	Notify Notifier
+	// Inviter queues invitations (the Mailer); Partners gives the people
+	// invited by audience. Nil: no invitations.
+	Inviter  Inviter
+	Partners *partner.Service
 	// Status tells how the e-mails of a workshop fared (the outbox); nil: not shown.
 	Status func(ctx context.Context, ref string) (MailStatus, error)
 	// Allow rate-limits the public registrations across replicas; nil: no limit.
@@ -453,7 +458,7 @@ func (s *Service) Cancel(ctx context.Context, id int64) (*Workshop, error) {
 				return err
 			}
 			for _, r := range regs {
-				if err := s.Notify.Notify(ctx, tx, MailCancelled, w, &r); err != nil {
+				if err := s.Notify.Notify(ctx, tx, MailCancelled, w, &r, nil); err != nil {
 					return err
 				}
 			}
@@ -503,7 +508,13 @@ func (s *Service) Close(ctx context.Context, id int64) (*Workshop, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.FindWorkshopByID(ctx, id)
+	w, err := s.FindWorkshopByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	// The feedback form opens now (the surveys module, in its own transaction).
+	s.FeedbackForm(ctx, w)
+	return w, nil
 }
 
 func join(ss []string, sep string) string { return strings.Join(ss, sep) }

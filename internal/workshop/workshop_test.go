@@ -481,3 +481,91 @@ func TestRegistrationValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// fakeNotifier records the e-mails the service queues.
+type fakeNotifier struct{ kinds []string }
+
+func (n *fakeNotifier) Notify(_ context.Context, _ store.Q, kind string, _ *workshop.Workshop, r *workshop.Registration, _ *workshop.Certificate) error {
+	n.kinds = append(n.kinds, kind+":"+r.Name)
+	return nil
+}
+
+func TestRemindersOnceAndRetention(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		n := &fakeNotifier{}
+		f.svc.Notify = n
+		w, regs := f.held(t, 2)
+		if _, err := f.svc.CancelRegistration(ctx, regs[1].ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		n.kinds = nil
+		// Two days before: nothing; the day before: one reminder to the confirmed one; again: nothing.
+		f.clock.Set(f.day.Add(-48 * time.Hour))
+		if k, _ := f.svc.SendReminders(ctx); k != 0 {
+			t.Fatalf("reminded 48 h before: %d", k)
+		}
+		f.clock.Set(f.day.Add(-20 * time.Hour))
+		if k, err := f.svc.SendReminders(ctx); k != 1 || err != nil {
+			t.Fatalf("reminders: %d %v", k, err)
+		}
+		if k, _ := f.svc.SendReminders(ctx); k != 0 {
+			t.Fatal("reminded twice")
+		}
+		if len(n.kinds) != 1 || n.kinds[0] != "reminder:Účastník 00" {
+			t.Fatalf("mails: %v", n.kinds)
+		}
+		// Needs are kept until a month after the workshop, the rest two years.
+		if _, err := db.Exec(ctx, `UPDATE workshop_registrations SET needs = 'vozík' WHERE workshop_id = ?`, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(f.day.AddDate(0, 0, 20))
+		if k, _ := f.svc.AnonymiseOld(ctx, false); k != 0 {
+			t.Fatalf("erased too early: %d", k)
+		}
+		f.clock.Set(f.day.AddDate(0, 2, 0))
+		if k, _ := f.svc.AnonymiseOld(ctx, true); k != 2 {
+			t.Fatalf("dry run: %d", k)
+		}
+		if k, _ := f.svc.AnonymiseOld(ctx, false); k != 2 {
+			t.Fatalf("needs erased: %d", k)
+		}
+		r, _ := f.svc.RegistrationByToken(ctx, regs[0].Token)
+		if r.Needs != "" || r.Name != "Účastník 00" {
+			t.Fatalf("after a month: %+v", r)
+		}
+		f.clock.Set(f.day.AddDate(2, 1, 0))
+		if k, _ := f.svc.AnonymiseOld(ctx, false); k != 2 {
+			t.Fatalf("registrations erased: %d", k)
+		}
+		r, _ = f.svc.RegistrationByToken(ctx, regs[0].Token)
+		if r.Name != "" || r.Email != "" || r.AnonymisedAt == nil {
+			t.Fatalf("after two years: %+v", r)
+		}
+	})
+}
+
+func TestRegisterOnSite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		w := f.workshop(t, map[string]int{workshop.AudStaff: 10})
+		if _, err := f.svc.Publish(ctx, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		in := workshop.Registration{WorkshopID: w.ID, Name: "Přišla Bezpřihlášky", Audience: workshop.AudCarer}
+		if _, err := f.svc.RegisterOnSite(ctx, in); apperr.CodeOf(err) != apperr.Conflict {
+			t.Fatalf("on site weeks before: %v", err)
+		}
+		f.clock.Set(f.day.Add(10 * time.Minute))
+		r, err := f.svc.RegisterOnSite(ctx, in)
+		if err != nil || r.State != workshop.RegConfirmed {
+			t.Fatalf("on site: %v %v", r, err)
+		}
+		if err := f.svc.RecordAttendance(ctx, w.ID, map[int64][]int64{r.ID: {w.Blocks[0].ID}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.RegisterOnSite(ctx, workshop.Registration{WorkshopID: w.ID, Audience: "x"}); fields(err)["walkin_name"] != "err.required" {
+			t.Fatalf("empty walk-in: %v", err)
+		}
+	})
+}

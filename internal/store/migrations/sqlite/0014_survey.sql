@@ -81,6 +81,20 @@ CREATE TABLE survey_answers (
 CREATE INDEX survey_answers_tally ON survey_answers (survey_id, question_id, item, num);
 CREATE INDEX survey_answers_question ON survey_answers (question_id, item, response_id);
 
+-- The counts of the answers, kept up to date by every response in its
+-- transaction, so that the results of a survey with 100 000 responses are
+-- read from a few hundred rows (the answers stay the truth: a rebuild
+-- recounts them).
+CREATE TABLE survey_tallies (
+    survey_id   INTEGER NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
+    question_id INTEGER NOT NULL REFERENCES survey_questions (id) ON DELETE CASCADE,
+    item        INTEGER NOT NULL,
+    has_num     BOOLEAN NOT NULL,
+    num         REAL NOT NULL,
+    n           INTEGER NOT NULL,
+    PRIMARY KEY (survey_id, question_id, item, has_num, num)
+);
+
 CREATE TABLE survey_invitations (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     survey_id     INTEGER NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
