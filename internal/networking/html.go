@@ -21,7 +21,7 @@ import (
 	"kpss/internal/web"
 )
 
-//go:embed templates/*.html templates/partials/*.html i18n/*.json
+//go:embed templates/*.html templates/partials/*.html i18n/*.json openapi.json
 var files embed.FS
 
 // Handler serves the module's pages.
@@ -257,7 +257,7 @@ func (h *Handler) ShowEvent(w http.ResponseWriter, r *http.Request) error {
 	p.Data = map[string]any{"B": b, "E": b.Event, "Rows": rows, "Stats": b.Stats(), "Unmet": h.unmetViews(b),
 		"Held": b.Event.HeldRounds(now, b.Rounds), "Mail": status, "HasOutbox": h.Svc.Outbox != nil,
 		"HasFeedback": h.Svc.Feedback != nil, "Feedback": fb, "FeedbackReady": hasFB, "When": h.when(p, b.Event),
-		"Over": b.Rounds > 0 && !now.Before(b.Event.RoundEnd(b.Rounds))}
+		"Over": b.Rounds > 0 && !now.Before(b.Event.RoundEnd(b.Rounds)), "Capped": capped(b)}
 	h.R.Render(w, r, http.StatusOK, "networking/event", p)
 	return nil
 }
@@ -816,7 +816,7 @@ func (h *Handler) timetableData(p *web.Page, b *Board, me *Participant, base str
 		}
 	}
 	return map[string]any{"E": b.Event, "Me": me, "Rows": views, "Meetings": met, "Base": base, "When": h.when(p, b.Event),
-		"Over": b.Rounds > 0 && !now.Before(b.Event.RoundEnd(b.Rounds))}
+		"Over": b.Rounds > 0 && !now.Before(b.Event.RoundEnd(b.Rounds)), "Capped": capped(b)}
 }
 
 // ShowTimetable is one participant's timetable (coordinator).
@@ -1098,4 +1098,15 @@ func (h *Handler) Register(w http.ResponseWriter, r *http.Request) error {
 func sameDay(a, b time.Time) bool {
 	a, b = a.In(Prague), b.In(Prague)
 	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
+}
+
+// capped counts the wished pairs left out for the cap on rounds.
+func capped(b *Board) int {
+	n := 0
+	for _, u := range b.Unmet {
+		if u.Reason == ReasonRounds {
+			n++
+		}
+	}
+	return n
 }

@@ -82,8 +82,12 @@ func init() {
 				{"POST /seznamka-osobni/{token}/prani", public, h.SavePersonalWishes, false},
 				{"GET /seznamka-osobni/{token}/rozvrh.pdf", public, h.ShowPersonalPDF, false},
 				{"GET /seznamka-osobni/{token}/rozvrh.ics", public, h.ShowPersonalICS, false},
+
+				{"GET /api/v1/networking/events", staff, h.APIListEvents, true},
+				{"GET /api/v1/networking/events/{id}/schedule", staff, h.APIGetSchedule, true},
 			}
 		},
-		Nav: []NavEntry{{Path: "/seznamka", Label: "networking.nav", Order: 72}, {Path: "/seznamka/moje", Label: "networking.mine.nav", Order: 73}},
+		Nav:     []NavEntry{{Path: "/seznamka", Label: "networking.nav", Order: 72}, {Path: "/seznamka/moje", Label: "networking.mine.nav", Order: 73}},
+		OpenAPI: networking.OpenAPI,
 	})
 }

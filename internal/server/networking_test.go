@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -13,6 +14,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"kpss/internal/feedback"
 	"kpss/internal/mail"
@@ -179,6 +184,27 @@ func TestNetworkingDemoEvent(t *testing.T) {
 	e.do("GET", page, nil, c)
 	if n := e.db.QueryCount() - q0; n > 20 {
 		t.Errorf("event page: %d queries", n)
+	}
+
+	// Eight rounds at most: must-meet pairs all stay, the rest is reported.
+	svc := networkingHandler(e).Svc
+	ev, _ := svc.FindEvent(context.Background(), id)
+	ev.MaxRounds = 8
+	if _, err := svc.SaveEvent(context.Background(), id, *ev); err != nil {
+		t.Fatal(err)
+	}
+	e.do("POST", page+"/naplanovat", url.Values{}, c)
+	if r, _ := checkSchedule(t, e, id, 20); r != 8 {
+		t.Errorf("%d rounds for a cap of 8", r)
+	}
+	var mustLeft, left int
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM networking_unmet WHERE event_id = ? AND reason = 'rounds' AND kind = 'must'`, id).Scan(&mustLeft)
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM networking_unmet WHERE event_id = ? AND reason = 'rounds'`, id).Scan(&left)
+	if mustLeft != 0 || left == 0 {
+		t.Errorf("capped: %d must-meet and %d in all left out", mustLeft, left)
+	}
+	if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, "Počet kol je omezen na 8;") || !strings.Contains(body, "Nevešlo se do povoleného počtu kol") {
+		t.Errorf("the cap is not explained")
 	}
 }
 
@@ -613,5 +639,46 @@ func BenchmarkNetworkingPages(b *testing.B) {
 			}
 			b.ReportMetric(float64(e.db.QueryCount()-q0)/float64(b.N), "queries/op")
 		})
+	}
+}
+
+// The schedule through the API matches the OpenAPI document; staff only.
+func TestNetworkingAPI(t *testing.T) {
+	spec := loadSpec(t)
+	spec.Servers = openapi3.Servers{{URL: "http://example.com"}}
+	router, err := gorillamux.NewRouter(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEnv(t, "sqlite")
+	id := demoNetworkingEvent(t, e)
+	tok := e.token("koordinator")
+	for _, path := range []string{"/api/v1/networking/events", fmt.Sprintf("/api/v1/networking/events/%d/schedule", id), "/api/v1/networking/events/99999/schedule"} {
+		req := httptest.NewRequest("GET", "http://example.com"+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s not in the spec: %v", path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.Code, Header: rec.Header(),
+			Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+		out.SetBodyBytes(rec.Body.Bytes())
+		if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+			t.Errorf("%s → %d does not match the spec: %v", path, rec.Code, err)
+		}
+		if path == fmt.Sprintf("/api/v1/networking/events/%d/schedule", id) && (rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"round":1,`) || !strings.Contains(rec.Body.String(), `"organisation":"Naděje Otrokovice"`)) {
+			t.Errorf("schedule %s: %d %s", path, rec.Code, rec.Body.String())
+		}
+	}
+	req := httptest.NewRequest("GET", fmt.Sprintf("/api/v1/networking/events/%d/schedule", id), nil)
+	req.Header.Set("Authorization", "Bearer "+e.token("poskytovatel"))
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("provider: %d", rec.Code)
 	}
 }
