@@ -73,6 +73,21 @@ func TestWorkshopDemoAndProjectIndicators(t *testing.T) {
 			if strings.Count(body, "zatím nenapojeno") != 0 {
 				t.Error("a project indicator is still not connected")
 			}
+			// The retention job (the demo's workshops are years old) keeps the
+			// attendees' names: the ledger of 2013 still lists them.
+			for _, j := range e.srv.Jobs() {
+				if j.Name == "workshop-retention" {
+					if err := j.Run(context.Background()); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if n := e.int64Of(`SELECT COUNT(*) FROM workshop_registrations WHERE email <> '' OR phone <> ''`); n != 8 {
+				t.Errorf("contacts kept after the retention: %d, want the 8 of the coming workshop", n)
+			}
+			if body := e.do("GET", "/workshopy/hodiny?rok=2013", nil, c).Body.String(); !strings.Contains(body, "Hana Vaculíková") {
+				t.Error("the 2013 ledger lost the names")
+			}
 		})
 	}
 }
