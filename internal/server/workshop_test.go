@@ -3,10 +3,15 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"kpss/internal/mail"
 	"kpss/internal/storetest"
@@ -364,5 +369,52 @@ func TestWorkshopFeedbackThroughSurveys(t *testing.T) {
 	body = e.do("GET", "/workshopy/"+fmtInt(wid), nil, e.session("koordinator")).Body.String()
 	if !strings.Contains(body, "Dotazník pro účastníky") || !strings.Contains(body, "Odpovědělo 0 účastníků.") {
 		t.Fatalf("coordinator page lacks the feedback:\n%s", body)
+	}
+}
+
+// The workshops' API answers match the OpenAPI document, for the public and
+// for the coordinator (who also sees drafts).
+func TestWorkshopAPIMatchesTheSpec(t *testing.T) {
+	spec := loadSpec(t)
+	spec.Servers = openapi3.Servers{{URL: "http://example.com"}}
+	router, err := gorillamux.NewRouter(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEnv(t, "sqlite")
+	tok := e.token("koordinator")
+	held := e.int64Of(`SELECT MIN(id) FROM workshops WHERE state = 'held'`)
+	open := e.int64Of(`SELECT id FROM workshops WHERE state = 'published'`)
+	for _, c := range []struct {
+		path, token string
+		status      int
+	}{
+		{"/api/v1/workshops", "", 200}, {"/api/v1/workshops?year=2013&per_page=2", "", 200}, {"/api/v1/workshops?year=x", "", 400},
+		{"/api/v1/workshops/" + fmtInt(held), "", 200}, {"/api/v1/workshops/" + fmtInt(open), tok, 200}, {"/api/v1/workshops/999999", "", 404},
+	} {
+		req := httptest.NewRequest("GET", "http://example.com"+c.path, nil)
+		if c.token != "" {
+			req.Header.Set("Authorization", "Bearer "+c.token)
+		}
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		if rec.Code != c.status {
+			t.Fatalf("%s: %d %s", c.path, rec.Code, rec.Body.String())
+		}
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s: not in the spec: %v", c.path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.Code, Header: rec.Header(),
+			Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+		out.SetBodyBytes(rec.Body.Bytes())
+		if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+			t.Errorf("%s → %d does not match the spec: %v", c.path, rec.Code, err)
+		}
+		if c.path == "/api/v1/workshops/"+fmtInt(held) && !strings.Contains(rec.Body.String(), `"participants":`) {
+			t.Errorf("a held workshop's participants missing: %s", rec.Body.String())
+		}
 	}
 }
