@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -775,3 +776,97 @@ func TestConformExports(t *testing.T) {
 }
 
 func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
+
+// vnuJar is the Nu Html Checker of node_modules (npm vnu-jar), or "".
+func vnuJar(t *testing.T) string {
+	t.Helper()
+	wd, _ := os.Getwd()
+	jar := filepath.Join(wd, "..", "..", "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
+	_, err := os.Stat(jar)
+	_, jerr := exec.LookPath("java")
+	if err != nil || jerr != nil {
+		if os.Getenv("KPSS_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("the Nu Html Checker needs java and node_modules/vnu-jar (npm ci): %v %v", err, jerr)
+		}
+		t.Skip("no java or node_modules/vnu-jar")
+	}
+	return jar
+}
+
+// The pages the browser tests visit are valid HTML as the Nu Html Checker
+// (the W3C validator's engine) reads them: no errors.
+func TestConformHTMLValid(t *testing.T) {
+	jar := vnuJar(t)
+	e := newTestEnv(t, "sqlite")
+	ctx := context.Background()
+	coord := e.session("koordinator")
+	one := func(q string) int64 {
+		var id int64
+		if err := e.db.QueryRow(ctx, q).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return id
+	}
+	meeting := one(`SELECT id FROM meetings WHERE state = 'held' ORDER BY id LIMIT 1`)
+	round := one(`SELECT id FROM monitoring_rounds ORDER BY id LIMIT 1`)
+	service := one(`SELECT id FROM catalog_services ORDER BY id LIMIT 1`)
+	var code string
+	e.db.QueryRow(ctx, `SELECT code FROM suggestions WHERE public = ? ORDER BY id LIMIT 1`, true).Scan(&code)
+	pages := map[string]*http.Cookie{
+		"/": nil, "/aktuality": nil, "/kalendar": nil, "/kalendar/seznam": nil, "/kalendar/archiv": nil, "/katalog": nil,
+		fmt.Sprintf("/katalog/sluzby/%d", service): nil, "/katalog/poskytovatele": nil, "/podnet": nil, "/podnety/verejne": nil,
+		"/plan": coord, "/plan/dokumenty": coord, "/skupiny": coord, "/prihlaseni": nil, "/pristupnost": nil, "/workshopy": coord, "/seznamka": coord, "/dotazniky": coord, "/dotace": coord,
+		"/partneri/obce": coord, "/podnety/novy": coord,
+		"/kalendar/sprava": coord, "/monitoring": coord, "/monitoring/prehled": coord, fmt.Sprintf("/monitoring/kola/%d", round): coord,
+		fmt.Sprintf("/jednani/%d", meeting): coord, fmt.Sprintf("/jednani/%d/zapis", meeting): coord, "/podnety": coord,
+		"/katalog/sprava": coord, "/katalog/sprava/import": coord, fmt.Sprintf("/katalog/sprava/sluzby/%d", service): coord,
+		"/skupiny/statistiky": coord, "/podnety/statistiky": nil,
+	}
+	if code != "" {
+		pages["/podnet/"+code] = nil
+	}
+	dir := t.TempDir()
+	names := map[string]string{}
+	var files []string
+	for path, c := range pages {
+		rec := e.do("GET", path, nil, c)
+		if rec.Code != http.StatusOK {
+			t.Errorf("GET %s: %d", path, rec.Code)
+			continue
+		}
+		f := filepath.Join(dir, fmt.Sprintf("page%d.html", len(files)))
+		os.WriteFile(f, rec.Body.Bytes(), 0o600)
+		names["file:"+f] = path
+		files = append(files, f)
+	}
+	// A form sent back with errors (the error summary, aria-invalid, the text kept).
+	for _, path := range []string{"/podnet", "/katalog/sprava/nova"} {
+		rec := e.do("POST", path, url.Values{"description": {"Chybí kategorie"}}, coord)
+		if rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("POST %s: %d", path, rec.Code)
+			continue
+		}
+		f := filepath.Join(dir, fmt.Sprintf("page%d.html", len(files)))
+		os.WriteFile(f, rec.Body.Bytes(), 0o600)
+		names["file:"+f] = "POST " + path
+		files = append(files, f)
+	}
+	out, err := exec.Command("java", append([]string{"-jar", jar, "--errors-only", "--format", "json", "--exit-zero-always"}, files...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("vnu: %v %s", err, out)
+	}
+	var res struct {
+		Messages []struct {
+			Type, URL, Message, Extract string
+			LastLine                    int
+		}
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("vnu output: %v %.300s", err, out)
+	}
+	for _, m := range res.Messages {
+		if m.Type == "error" || m.Type == "non-document-error" {
+			t.Errorf("%s line %d: %s\n    %s", names[m.URL], m.LastLine, m.Message, m.Extract)
+		}
+	}
+}
