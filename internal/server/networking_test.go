@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -13,6 +14,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"kpss/internal/feedback"
 	"kpss/internal/mail"
@@ -179,6 +184,27 @@ func TestNetworkingDemoEvent(t *testing.T) {
 	e.do("GET", page, nil, c)
 	if n := e.db.QueryCount() - q0; n > 20 {
 		t.Errorf("event page: %d queries", n)
+	}
+
+	// Eight rounds at most: must-meet pairs all stay, the rest is reported.
+	svc := networkingHandler(e).Svc
+	ev, _ := svc.FindEvent(context.Background(), id)
+	ev.MaxRounds = 8
+	if _, err := svc.SaveEvent(context.Background(), id, *ev); err != nil {
+		t.Fatal(err)
+	}
+	e.do("POST", page+"/naplanovat", url.Values{}, c)
+	if r, _ := checkSchedule(t, e, id, 20); r != 8 {
+		t.Errorf("%d rounds for a cap of 8", r)
+	}
+	var mustLeft, left int
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM networking_unmet WHERE event_id = ? AND reason = 'rounds' AND kind = 'must'`, id).Scan(&mustLeft)
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM networking_unmet WHERE event_id = ? AND reason = 'rounds'`, id).Scan(&left)
+	if mustLeft != 0 || left == 0 {
+		t.Errorf("capped: %d must-meet and %d in all left out", mustLeft, left)
+	}
+	if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, "Počet kol je omezen na 8;") || !strings.Contains(body, "Nevešlo se do povoleného počtu kol") {
+		t.Errorf("the cap is not explained")
 	}
 }
 
@@ -410,6 +436,10 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 				t.Errorf("room view during round 1")
 			}
 			checkSchedule(t, e, id, 2)
+			// Anna met someone in round 1: she cannot be removed, only marked absent.
+			if rec := e.do("POST", fmt.Sprintf("%s/ucastnici/%d/odebrat", page, anna), url.Values{}, c); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "označte ho raději") {
+				t.Errorf("removing one who met: %d", rec.Code)
+			}
 
 			// Feedback: off without the survey module; the survey module's
 			// form when it is there; results as a fake provider gives them.
@@ -448,6 +478,23 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 			mine := e.do("GET", "/seznamka-osobni/"+token, nil, nil).Body.String()
 			if !strings.Contains(mine, `href="/dotaznik/9"`) || !strings.Contains(mine, "Koho jste potkali") {
 				t.Errorf("Anna's page after the event")
+			}
+			// The contact sheets by e-mail, with the feedback form.
+			sender.msgs = nil
+			if rec := e.do("POST", page+"/poslat-kontakty", url.Values{}, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("contacts: %d", rec.Code)
+			}
+			if _, err := e.srv.Env().Outbox.Process(ctx); err != nil {
+				t.Fatal(err)
+			}
+			toAnna = nil
+			for i := range sender.msgs {
+				if sender.msgs[i].To[0] == "anna@example.cz" {
+					toAnna = &sender.msgs[i]
+				}
+			}
+			if toAnna == nil || !strings.HasPrefix(toAnna.Subject, "Koho jste potkali") || !strings.Contains(toAnna.Text, "/dotaznik/9") || !strings.Contains(toAnna.Text, "Dana Krátká (Úřad práce Otrokovice)") {
+				t.Errorf("Anna's contact sheet: %+v", toAnna)
 			}
 		})
 	}
@@ -501,6 +548,16 @@ func TestNetworkingPublicRegistration(t *testing.T) {
 	}
 	if !limited {
 		t.Errorf("no rate limit on the public registration")
+	}
+	// The coordinator removes a registration made by mistake.
+	var olga int64
+	e.db.QueryRow(context.Background(), `SELECT id FROM networking_participants WHERE event_id = ? AND name = ?`, id, "Olga Nová").Scan(&olga)
+	if rec := e.do("POST", fmt.Sprintf("/seznamka/%d/ucastnici/%d/odebrat", id, olga), url.Values{}, e.session("koordinator")); rec.Code != http.StatusSeeOther {
+		t.Errorf("remove: %d", rec.Code)
+	}
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM networking_participants WHERE id = ?`, olga).Scan(&n)
+	if n != 0 || auditCount(e, "networking_participant") == 0 {
+		t.Errorf("not removed")
 	}
 	// A closed registration is not there.
 	svc := networkingHandler(e).Svc
@@ -582,5 +639,46 @@ func BenchmarkNetworkingPages(b *testing.B) {
 			}
 			b.ReportMetric(float64(e.db.QueryCount()-q0)/float64(b.N), "queries/op")
 		})
+	}
+}
+
+// The schedule through the API matches the OpenAPI document; staff only.
+func TestNetworkingAPI(t *testing.T) {
+	spec := loadSpec(t)
+	spec.Servers = openapi3.Servers{{URL: "http://example.com"}}
+	router, err := gorillamux.NewRouter(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEnv(t, "sqlite")
+	id := demoNetworkingEvent(t, e)
+	tok := e.token("koordinator")
+	for _, path := range []string{"/api/v1/networking/events", fmt.Sprintf("/api/v1/networking/events/%d/schedule", id), "/api/v1/networking/events/99999/schedule"} {
+		req := httptest.NewRequest("GET", "http://example.com"+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s not in the spec: %v", path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.Code, Header: rec.Header(),
+			Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+		out.SetBodyBytes(rec.Body.Bytes())
+		if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+			t.Errorf("%s → %d does not match the spec: %v", path, rec.Code, err)
+		}
+		if path == fmt.Sprintf("/api/v1/networking/events/%d/schedule", id) && (rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"round":1,`) || !strings.Contains(rec.Body.String(), `"organisation":"Naděje Otrokovice"`)) {
+			t.Errorf("schedule %s: %d %s", path, rec.Code, rec.Body.String())
+		}
+	}
+	req := httptest.NewRequest("GET", fmt.Sprintf("/api/v1/networking/events/%d/schedule", id), nil)
+	req.Header.Set("Authorization", "Bearer "+e.token("poskytovatel"))
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("provider: %d", rec.Code)
 	}
 }
