@@ -389,11 +389,11 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 			if rec := e.do("POST", fmt.Sprintf("%s/ucastnici/%d/stav", page, cyril), url.Values{"status": {"absent"}}, c); rec.Code != http.StatusSeeOther {
 				t.Fatalf("no-show: %d", rec.Code)
 			}
-			if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, "Od sestavení rozvrhu se změnili účastníci") {
+			if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, "Od sestavení rozvrhu se změnilo setkání, účastníci") {
 				t.Errorf("the page does not say the schedule is out of date")
 			}
 			e.do("POST", page+"/naplanovat", url.Values{}, c)
-			if body := e.do("GET", page, nil, c).Body.String(); strings.Contains(body, "Od sestavení rozvrhu se změnili účastníci") {
+			if body := e.do("GET", page, nil, c).Body.String(); strings.Contains(body, "Od sestavení rozvrhu se změnilo setkání, účastníci") {
 				t.Errorf("still out of date after re-planning")
 			}
 			var after []string
