@@ -123,7 +123,7 @@ func (s *Service) CrossTabs(ctx context.Context, id int64, byCode string) ([]Cro
 		return nil, nil
 	}
 	rows, err := s.DB.Query(ctx, `SELECT response_id, question_id, item, num FROM survey_answers
-		WHERE question_id IN (`+store.Placeholders(len(args))+`)`, args...)
+		WHERE survey_id = ? AND question_id IN (`+store.Placeholders(len(args))+`)`, append([]any{v.ID}, args...)...)
 	if err != nil {
 		return nil, err
 	}

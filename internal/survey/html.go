@@ -170,7 +170,7 @@ func surveyValues(v *Survey) url.Values {
 		vals.Set("opens_on", v.OpensAt.In(prague).Format(time.DateOnly))
 	}
 	if v.ClosesAt != nil {
-		vals.Set("closes_on", v.ClosesAt.In(prague).AddDate(0, 0, -1).Format(time.DateOnly))
+		vals.Set("closes_on", v.LastDay().Format(time.DateOnly))
 	}
 	return vals
 }

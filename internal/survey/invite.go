@@ -84,7 +84,7 @@ func (s *Service) invitationMail(v *Survey, to *netmail.Address, token string, r
 	}
 	fmt.Fprintf(&b, "Váš osobní odkaz (platí pro jedno vyplnění):\n%s\n\n", s.link(v.RespondURL()+"/pozvanka/"+token))
 	if v.ClosesAt != nil {
-		fmt.Fprintf(&b, "Dotazník je otevřený do %s.\n\n", v.ClosesAt.In(prague).AddDate(0, 0, -1).Format("2. 1. 2006"))
+		fmt.Fprintf(&b, "Dotazník je otevřený do %s včetně.\n\n", v.LastDay().Format("2. 1. 2006"))
 	}
 	b.WriteString("Děkujeme.\n\nKomunitní plánování sociálních služeb\n")
 	subject := "Dotazník: " + v.Title
