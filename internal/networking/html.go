@@ -21,7 +21,7 @@ import (
 	"kpss/internal/web"
 )
 
-//go:embed templates/*.html templates/partials/*.html i18n/*.json
+//go:embed templates/*.html templates/partials/*.html i18n/*.json openapi.json
 var files embed.FS
 
 // Handler serves the module's pages.
@@ -133,6 +133,9 @@ func (h *Handler) renderEventForm(w http.ResponseWriter, r *http.Request, f *web
 		title = "networking.event.edit"
 	}
 	p := h.page(r, title)
+	if id := r.PathValue("id"); id != "" {
+		p.Crumb("/seznamka/"+id, p.L.T("networking.event.back"))
+	}
 	p.Form = f
 	p.Data = map[string]any{"ID": r.PathValue("id")}
 	h.R.Render(w, r, status, "networking/event_form", p)
@@ -253,7 +256,8 @@ func (h *Handler) ShowEvent(w http.ResponseWriter, r *http.Request) error {
 	now := h.Svc.Now()
 	p.Data = map[string]any{"B": b, "E": b.Event, "Rows": rows, "Stats": b.Stats(), "Unmet": h.unmetViews(b),
 		"Held": b.Event.HeldRounds(now, b.Rounds), "Mail": status, "HasOutbox": h.Svc.Outbox != nil,
-		"HasFeedback": h.Svc.Feedback != nil, "Feedback": fb, "FeedbackReady": hasFB, "When": h.when(p, b.Event)}
+		"HasFeedback": h.Svc.Feedback != nil, "Feedback": fb, "FeedbackReady": hasFB, "When": h.when(p, b.Event),
+		"Over": b.Rounds > 0 && !now.Before(b.Event.RoundEnd(b.Rounds)), "Capped": capped(b)}
 	h.R.Render(w, r, http.StatusOK, "networking/event", p)
 	return nil
 }
@@ -336,6 +340,11 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, fn func(ctx conte
 	}
 	web.Redirect(w, r, "/seznamka/"+itoa(id)+"#e-maily", key)
 	return nil
+}
+
+// SendContacts e-mails the contact sheets (and the feedback form) after the event.
+func (h *Handler) SendContacts(w http.ResponseWriter, r *http.Request) error {
+	return h.send(w, r, h.Svc.SendContacts, "networking.mail.contacts_queued")
 }
 
 // PrepareFeedback asks the survey module for the feedback form.
@@ -533,6 +542,23 @@ func (h *Handler) SetParticipantStatus(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
+// RemoveParticipant deletes a participant added by mistake.
+func (h *Handler) RemoveParticipant(w http.ResponseWriter, r *http.Request) error {
+	b, err := h.board(r)
+	if err != nil {
+		return err
+	}
+	p, err := h.participantOf(b, r)
+	if err != nil {
+		return err
+	}
+	if err := h.Svc.RemoveParticipant(r.Context(), b.Event.ID, p.ID); err != nil {
+		return err
+	}
+	web.Redirect(w, r, "/seznamka/"+itoa(b.Event.ID)+"#ucastnici", "networking.participant.removed")
+	return nil
+}
+
 // --- wishes
 
 // WishChoice is one line of the wishes form.
@@ -628,7 +654,13 @@ func (h *Handler) renderWishes(w http.ResponseWriter, r *http.Request, b *Board,
 	for _, k := range WishKinds {
 		kinds = append(kinds, web.Option{Value: k, Label: p.L.T("networking.wish." + k)})
 	}
-	p.Data = map[string]any{"E": b.Event, "Me": me, "People": people, "Orgs": orgs, "Services": services, "Kinds": kinds, "Action": action, "Back": back}
+	chosen := 0
+	for _, w := range parseWishes(f.Values) {
+		if w.Kind != WishAvoid {
+			chosen++
+		}
+	}
+	p.Data = map[string]any{"E": b.Event, "Me": me, "People": people, "Orgs": orgs, "Services": services, "Kinds": kinds, "Action": action, "Back": back, "Chosen": chosen}
 	h.R.Render(w, r, status, "networking/wishes", p)
 	return nil
 }
@@ -784,7 +816,7 @@ func (h *Handler) timetableData(p *web.Page, b *Board, me *Participant, base str
 		}
 	}
 	return map[string]any{"E": b.Event, "Me": me, "Rows": views, "Meetings": met, "Base": base, "When": h.when(p, b.Event),
-		"Over": b.Rounds > 0 && !now.Before(b.Event.RoundEnd(b.Rounds))}
+		"Over": b.Rounds > 0 && !now.Before(b.Event.RoundEnd(b.Rounds)), "Capped": capped(b)}
 }
 
 // ShowTimetable is one participant's timetable (coordinator).
@@ -1066,4 +1098,15 @@ func (h *Handler) Register(w http.ResponseWriter, r *http.Request) error {
 func sameDay(a, b time.Time) bool {
 	a, b = a.In(Prague), b.In(Prague)
 	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
+}
+
+// capped counts the wished pairs left out for the cap on rounds.
+func capped(b *Board) int {
+	n := 0
+	for _, u := range b.Unmet {
+		if u.Reason == ReasonRounds {
+			n++
+		}
+	}
+	return n
 }

@@ -147,3 +147,63 @@ func (s *Service) wishLinkMail(e *Event, p *Participant) mail.Message {
 	t.WriteString("Odkaz je jen pro vás, neposílejte ho prosím dál. Na stejné adrese později najdete svůj rozvrh.\n\nDěkujeme a těšíme se na vás.\nKoordinátor komunitního plánování sociálních služeb\n")
 	return mail.Message{To: []string{p.Email}, Subject: "Koho chcete potkat? " + e.Title, Text: t.String()}
 }
+
+// MailContacts is the kind of the e-mail sent after the event.
+const MailContacts = "contacts"
+
+// SendContacts queues to every participant who came and has an e-mail
+// their contact sheet (whom they met, with the contacts of those who
+// agreed) and the feedback form when there is one. It returns how many.
+func (s *Service) SendContacts(ctx context.Context, eventID int64) (int, error) {
+	if s.Outbox == nil {
+		return 0, ErrNoOutbox
+	}
+	b, err := s.LoadBoard(ctx, eventID)
+	if err != nil {
+		return 0, err
+	}
+	e := b.Event
+	now := s.Now()
+	batch := now.UTC().Format("20060102150405")
+	n := 0
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := s.Outbox.Supersede(ctx, tx, Ref(eventID), MailContacts); err != nil {
+			return err
+		}
+		for i := range b.Participants {
+			p := &b.Participants[i]
+			if p.Email == "" || !p.Present() || p.AnonymisedAt != nil {
+				continue
+			}
+			met := b.Met(p.ID, now, false)
+			if len(met) == 0 {
+				continue
+			}
+			var t strings.Builder
+			fmt.Fprintf(&t, "Dobrý den,\n\nděkujeme, že jste přišli na „%s“. Tady jsou lidé, se kterými jste se potkali:\n\n", e.Title)
+			for _, r := range met {
+				fmt.Fprintf(&t, "- %s", whoText(r.With))
+				if r.With.Service != "" {
+					fmt.Fprintf(&t, ", %s", r.With.Service)
+				}
+				if r.With.ShareContacts && (r.With.Email != "" || r.With.Phone != "") {
+					fmt.Fprintf(&t, "\n  %s", strings.Trim(r.With.Email+", "+r.With.Phone, ", "))
+				}
+				t.WriteString("\n")
+			}
+			t.WriteString("\nKontakty uvádíme jen u těch, kdo s jejich předáním souhlasili.\n")
+			if e.FeedbackURL != "" {
+				fmt.Fprintf(&t, "\nJak se vám setkání líbilo? Budeme rádi za pár odpovědí v krátkém dotazníku:\n%s%s\n", strings.TrimRight(s.BaseURL, "/"), e.FeedbackURL)
+			}
+			t.WriteString("\nKoordinátor komunitního plánování sociálních služeb\n")
+			msg := mail.Message{To: []string{p.Email}, Subject: "Koho jste potkali: " + e.Title, Text: t.String()}
+			if err := s.Outbox.Enqueue(ctx, tx, outbox.Message{Module: "networking", Kind: MailContacts, Ref: Ref(eventID), Batch: batch, Mail: msg}); err != nil {
+				return err
+			}
+			n++
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "send-contacts", Entity: "networking_event", EntityID: eventID,
+			Summary: fmt.Sprintf("%s: %d přehledů kontaktů", e.Title, n)})
+	})
+	return n, err
+}

@@ -283,3 +283,33 @@ func TestTablesKeptWhenPossible(t *testing.T) {
 		}
 	}
 }
+
+// Odd cycles need three rounds though Δ = 2: n people fill only ⌊n/2⌋
+// tables, so the bound is ⌈n / ⌊n/2⌋⌉ = 3.
+func TestOddCycleProvenOptimal(t *testing.T) {
+	for _, n := range []int{3, 5, 7, 9} {
+		in := Input{People: ids(n)}
+		for i := 0; i < n; i++ {
+			in.Wishes = append(in.Wishes, Pair{in.People[i].ID, in.People[(i+1)%n].ID})
+		}
+		r := mustSchedule(t, in)
+		if len(r.Rounds) != 3 || r.LowerBound != 3 || !r.Optimal {
+			t.Errorf("C_%d: %d rounds, bound %d, optimal %v", n, len(r.Rounds), r.LowerBound, r.Optimal)
+		}
+	}
+}
+
+// Few tables: the bound is ⌈pairs / tables⌉ and the rounds reach it.
+func TestTablesBind(t *testing.T) {
+	in := complete(6)
+	in.Tables = 2
+	r := mustSchedule(t, in)
+	if len(r.Rounds) != 8 || r.LowerBound != 8 || !r.Optimal {
+		t.Fatalf("K_6 at 2 tables: %d rounds, bound %d", len(r.Rounds), r.LowerBound)
+	}
+	for _, round := range r.Rounds {
+		if len(round) < 1 || len(round) > 2 {
+			t.Fatalf("round of %d pairs", len(round))
+		}
+	}
+}

@@ -287,6 +287,48 @@ func (s *Service) SetStatus(ctx context.Context, eventID, id int64, status strin
 	return s.SaveParticipant(ctx, eventID, id, *p)
 }
 
+// ErrParticipantMet is returned when a participant to remove already met
+// someone in a round held: mark them absent instead.
+var ErrParticipantMet = apperr.New(apperr.Conflict, "networking.err.remove_met")
+
+// RemoveParticipant deletes a participant added by mistake (a spam
+// registration, a duplicate) with their wishes and planned meetings; one
+// who met someone in a round already held stays (mark them absent).
+// Errors: not_found, conflict.
+func (s *Service) RemoveParticipant(ctx context.Context, eventID, id int64) error {
+	b, err := s.LoadBoard(ctx, eventID)
+	if err != nil {
+		return err
+	}
+	p := b.ByID[id]
+	if p == nil {
+		return apperr.NotFoundErr("networking_participant")
+	}
+	held := b.Event.HeldRounds(s.Now(), b.Rounds)
+	for _, m := range b.Meetings {
+		if m.Round <= held && (m.A == id || m.B == id) {
+			return ErrParticipantMet
+		}
+	}
+	before := *p
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+		for _, q := range []string{
+			`DELETE FROM networking_meetings WHERE event_id = ? AND (a_id = ? OR b_id = ?)`,
+			`DELETE FROM networking_unmet WHERE event_id = ? AND (a_id = ? OR b_id = ?)`,
+			`DELETE FROM networking_wishes WHERE event_id = ? AND (participant_id = ? OR target_participant_id = ?)`,
+		} {
+			if _, err := tx.Exec(ctx, q, eventID, id, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM networking_participants WHERE event_id = ? AND id = ?`, eventID, id); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "delete", Entity: "networking_participant", EntityID: id,
+			Summary: "účastník č. " + itoa(id), Before: &before, Personal: PersonalFields})
+	})
+}
+
 // Wishes returns the wishes of an event (participantID 0) or of one participant.
 func (s *Service) Wishes(ctx context.Context, eventID, participantID int64) ([]Wish, error) {
 	if participantID == 0 {
@@ -423,7 +465,7 @@ type Board struct {
 	Meetings     []Slot
 	Unmet        []Unmet
 	Rounds       int
-	// Stale is true when participants or wishes changed after planning.
+	// Stale is true when the event, participants or wishes changed after planning.
 	Stale bool
 }
 
@@ -454,6 +496,7 @@ func (s *Service) LoadBoard(ctx context.Context, eventID int64) (*Board, error) 
 	}
 	// Participants or wishes changed since the schedule was made.
 	if e.PlannedAt != nil {
+		b.Stale = e.UpdatedAt.After(*e.PlannedAt)
 		for _, p := range b.Participants {
 			b.Stale = b.Stale || p.UpdatedAt.After(*e.PlannedAt)
 		}

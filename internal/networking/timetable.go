@@ -133,7 +133,14 @@ func (b *Board) Met(pid int64, now time.Time, heldOnly bool) []Row {
 
 // Stats are the counts for the plan's indicators.
 type Stats struct {
-	Participants, Present, Organisations, Meetings, Rounds, Wishes, Unmet, MustUnmet int
+	Participants  int `json:"participants"`
+	Present       int `json:"present"`
+	Organisations int `json:"organisations"`
+	Meetings      int `json:"meetings"`
+	Rounds        int `json:"rounds"`
+	Wishes        int `json:"wishes"`
+	Unmet         int `json:"unmet"`
+	MustUnmet     int `json:"must_unmet"`
 }
 
 // Stats counts the board.

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -22,6 +23,7 @@ import (
 
 	"kpss/internal/audit"
 	"kpss/internal/group"
+	"kpss/internal/pdf"
 )
 
 // A coordinator uploads the registry's real export with its code lists; without
@@ -775,3 +777,155 @@ func TestConformExports(t *testing.T) {
 }
 
 func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
+
+// vnuJar is the Nu Html Checker of node_modules (npm vnu-jar), or "".
+func vnuJar(t *testing.T) string {
+	t.Helper()
+	wd, _ := os.Getwd()
+	jar := filepath.Join(wd, "..", "..", "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
+	_, err := os.Stat(jar)
+	_, jerr := exec.LookPath("java")
+	if err != nil || jerr != nil {
+		if os.Getenv("CI") != "" { // CI installs both (.ci/run); a developer may not have run npm ci since vnu-jar came
+			t.Fatalf("the Nu Html Checker needs java and node_modules/vnu-jar (npm ci): %v %v", err, jerr)
+		}
+		t.Skip("no java or node_modules/vnu-jar: run npm ci")
+	}
+	return jar
+}
+
+// The pages the browser tests visit are valid HTML as the Nu Html Checker
+// (the W3C validator's engine) reads them: no errors.
+func TestConformHTMLValid(t *testing.T) {
+	jar := vnuJar(t)
+	e := newTestEnv(t, "sqlite")
+	ctx := context.Background()
+	coord := e.session("koordinator")
+	one := func(q string) int64 {
+		var id int64
+		if err := e.db.QueryRow(ctx, q).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return id
+	}
+	meeting := one(`SELECT id FROM meetings WHERE state = 'held' ORDER BY id LIMIT 1`)
+	round := one(`SELECT id FROM monitoring_rounds ORDER BY id LIMIT 1`)
+	service := one(`SELECT id FROM catalog_services ORDER BY id LIMIT 1`)
+	var code string
+	e.db.QueryRow(ctx, `SELECT code FROM suggestions WHERE public = ? ORDER BY id LIMIT 1`, true).Scan(&code)
+	pages := map[string]*http.Cookie{
+		"/": nil, "/aktuality": nil, "/kalendar": nil, "/kalendar/seznam": nil, "/kalendar/archiv": nil, "/katalog": nil,
+		fmt.Sprintf("/katalog/sluzby/%d", service): nil, "/katalog/poskytovatele": nil, "/podnet": nil, "/podnety/verejne": nil,
+		"/plan": coord, "/plan/dokumenty": coord, "/skupiny": coord, "/prihlaseni": nil, "/pristupnost": nil, "/workshopy": coord, "/seznamka": coord, "/dotazniky": coord, "/dotace": coord,
+		"/partneri/obce": coord, "/podnety/novy": coord,
+		"/kalendar/sprava": coord, "/monitoring": coord, "/monitoring/prehled": coord, fmt.Sprintf("/monitoring/kola/%d", round): coord,
+		fmt.Sprintf("/jednani/%d", meeting): coord, fmt.Sprintf("/jednani/%d/zapis", meeting): coord, "/podnety": coord,
+		"/katalog/sprava": coord, "/katalog/sprava/import": coord, fmt.Sprintf("/katalog/sprava/sluzby/%d", service): coord,
+		"/skupiny/statistiky": coord, "/podnety/statistiky": nil,
+	}
+	if code != "" {
+		pages["/podnet/"+code] = nil
+	}
+	dir := t.TempDir()
+	names := map[string]string{}
+	var files []string
+	for path, c := range pages {
+		rec := e.do("GET", path, nil, c)
+		if rec.Code != http.StatusOK {
+			t.Errorf("GET %s: %d", path, rec.Code)
+			continue
+		}
+		f := filepath.Join(dir, fmt.Sprintf("page%d.html", len(files)))
+		os.WriteFile(f, rec.Body.Bytes(), 0o600)
+		names["file:"+f] = path
+		files = append(files, f)
+	}
+	// A form sent back with errors (the error summary, aria-invalid, the text kept).
+	for _, path := range []string{"/podnet", "/katalog/sprava/nova"} {
+		rec := e.do("POST", path, url.Values{"description": {"Chybí kategorie"}}, coord)
+		if rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("POST %s: %d", path, rec.Code)
+			continue
+		}
+		f := filepath.Join(dir, fmt.Sprintf("page%d.html", len(files)))
+		os.WriteFile(f, rec.Body.Bytes(), 0o600)
+		names["file:"+f] = "POST " + path
+		files = append(files, f)
+	}
+	out, err := exec.Command("java", append([]string{"-jar", jar, "--errors-only", "--format", "json", "--exit-zero-always"}, files...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("vnu: %v %s", err, out)
+	}
+	var res struct {
+		Messages []struct {
+			Type, URL, Message, Extract string
+			LastLine                    int
+		}
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("vnu output: %v %.300s", err, out)
+	}
+	for _, m := range res.Messages {
+		if m.Type == "error" || m.Type == "non-document-error" {
+			t.Errorf("%s line %d: %s\n    %s", names[m.URL], m.LastLine, m.Message, m.Extract)
+		}
+	}
+}
+
+// pdfStructure is what pdfinfo says of a PDF: its info and its structure tree.
+func pdfStructure(t *testing.T, b []byte) (info, tree string) {
+	t.Helper()
+	if _, err := exec.LookPath("pdfinfo"); err != nil {
+		t.Skip("pdfinfo not found (poppler-utils)")
+	}
+	f := filepath.Join(t.TempDir(), "doc.pdf")
+	os.WriteFile(f, b, 0o600)
+	i, err := exec.Command("pdfinfo", f).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v", err)
+	}
+	s, _ := exec.Command("pdfinfo", "-struct", f).Output()
+	return string(i), string(s)
+}
+
+// The tagged documents are accessible PDFs: tagged, with a structure tree of
+// headings and tables with header cells, the language Czech and the title.
+func TestConformTaggedPDFs(t *testing.T) {
+	if !pdf.TaggedAvailable() {
+		if os.Getenv("KPSS_REQUIRE_BROWSER") == "1" {
+			t.Fatal("no Chromium to print tagged PDFs")
+		}
+		t.Skip("no Chromium")
+	}
+	e := newTestEnv(t, "sqlite")
+	ctx := context.Background()
+	var minutes, document int64
+	e.db.QueryRow(ctx, `SELECT meeting_id FROM minutes_versions ORDER BY meeting_id LIMIT 1`).Scan(&minutes)
+	e.db.QueryRow(ctx, `SELECT id FROM plan_documents ORDER BY id LIMIT 1`).Scan(&document)
+	docs := map[string]*http.Cookie{"/katalog/tisk.pdf": nil, fmt.Sprintf("/jednani/%d/zapis.pdf", minutes): e.session("koordinator")}
+	if document != 0 {
+		docs[fmt.Sprintf("/plan/dokumenty/%d/pdf", document)] = e.session("ridici")
+	}
+	for path, c := range docs {
+		rec := e.do("GET", path, nil, c)
+		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" {
+			t.Fatalf("GET %s: %d", path, rec.Code)
+		}
+		info, tree := pdfStructure(t, rec.Body.Bytes())
+		if !regexp.MustCompile(`(?m)^Tagged:\s+yes`).MatchString(info) || !regexp.MustCompile(`(?m)^Title:\s+\S`).MatchString(info) {
+			t.Errorf("GET %s: not tagged or no title:\n%s", path, info)
+		}
+		want := []string{"H1", "H2", "Table", "TH", "TD"}
+		if strings.Contains(path, "katalog") {
+			want = append(want, "H3", "/Scope /Row")
+		}
+		for _, want := range want {
+			if !strings.Contains(tree, want) {
+				t.Errorf("GET %s: the structure tree has no %s:\n%.600s", path, want, tree)
+			}
+		}
+		if !bytes.Contains(rec.Body.Bytes(), []byte("/Lang (cs)")) {
+			t.Errorf("GET %s: no /Lang (cs)", path)
+		}
+	}
+}

@@ -55,6 +55,7 @@ func init() {
 				{"POST /seznamka/{id}/naplanovat", staff, h.PlanEvent, false},
 				{"POST /seznamka/{id}/poslat-odkazy", staff, h.SendWishLinks, false},
 				{"POST /seznamka/{id}/poslat-rozvrhy", staff, h.SendTimetables, false},
+				{"POST /seznamka/{id}/poslat-kontakty", staff, h.SendContacts, false},
 				{"POST /seznamka/{id}/zpetna-vazba", staff, h.PrepareFeedback, false},
 				{"GET /seznamka/{id}/rozvrh", staff, h.ShowSchedule, false},
 				{"GET /seznamka/{id}/rozvrh.pdf", staff, h.ShowSchedulePDF, false},
@@ -65,6 +66,7 @@ func init() {
 				{"GET /seznamka/{id}/ucastnici/{pid}/upravit", staff, h.ShowParticipantForm, false},
 				{"POST /seznamka/{id}/ucastnici/{pid}/upravit", staff, h.SaveParticipant, false},
 				{"POST /seznamka/{id}/ucastnici/{pid}/stav", staff, h.SetParticipantStatus, false},
+				{"POST /seznamka/{id}/ucastnici/{pid}/odebrat", staff, h.RemoveParticipant, false},
 				{"GET /seznamka/{id}/ucastnici/{pid}/prani", staff, h.ShowWishes, false},
 				{"POST /seznamka/{id}/ucastnici/{pid}/prani", staff, h.SaveWishes, false},
 				{"GET /seznamka/{id}/ucastnici/{pid}/rozvrh", staff, h.ShowTimetable, false},
@@ -80,8 +82,12 @@ func init() {
 				{"POST /seznamka-osobni/{token}/prani", public, h.SavePersonalWishes, false},
 				{"GET /seznamka-osobni/{token}/rozvrh.pdf", public, h.ShowPersonalPDF, false},
 				{"GET /seznamka-osobni/{token}/rozvrh.ics", public, h.ShowPersonalICS, false},
+
+				{"GET /api/v1/networking/events", staff, h.APIListEvents, true},
+				{"GET /api/v1/networking/events/{id}/schedule", staff, h.APIGetSchedule, true},
 			}
 		},
-		Nav: []NavEntry{{Path: "/seznamka", Label: "networking.nav", Order: 72}, {Path: "/seznamka/moje", Label: "networking.mine.nav", Order: 73}},
+		Nav:     []NavEntry{{Path: "/seznamka", Label: "networking.nav", Order: 72}, {Path: "/seznamka/moje", Label: "networking.mine.nav", Order: 73}},
+		OpenAPI: networking.OpenAPI,
 	})
 }

@@ -30,6 +30,11 @@ func init() {
 				if n > 0 {
 					env.Log.Info("survey: invitations anonymised", "count", n)
 				}
+				if err != nil {
+					return err
+				}
+				// Unfinished answers are kept 60 days after their last save.
+				_, err = svc.PurgeDrafts(ctx, 60*24*time.Hour)
 				return err
 			}})
 			h, err := survey.NewHandler(svc, env.R, env.API, account.ClientIP)
@@ -82,6 +87,9 @@ func init() {
 				{"GET /dotaznik/{key}", public, h.ShowRespond, false},
 				{"POST /dotaznik/{key}", public, h.SaveRespond, false},
 				{"GET /dotaznik/{key}/dekujeme", public, h.ShowThanks, false},
+				{"POST /dotaznik/{key}/krok", public, h.SaveStep, false},
+				{"GET /dotaznik/{key}/pokracovat/{resume}", public, h.ShowDraft, false},
+				{"GET /dotaznik/{key}/ulozeno/{resume}", public, h.ShowSaved, false},
 				{"GET /dotaznik/{key}/pozvanka/{token}", public, h.ShowTokenRespond, false},
 				{"POST /dotaznik/{key}/pozvanka/{token}", public, h.SaveTokenRespond, false},
 			}

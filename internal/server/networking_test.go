@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -13,6 +15,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"kpss/internal/feedback"
 	"kpss/internal/mail"
@@ -179,6 +185,27 @@ func TestNetworkingDemoEvent(t *testing.T) {
 	e.do("GET", page, nil, c)
 	if n := e.db.QueryCount() - q0; n > 20 {
 		t.Errorf("event page: %d queries", n)
+	}
+
+	// Eight rounds at most: must-meet pairs all stay, the rest is reported.
+	svc := networkingHandler(e).Svc
+	ev, _ := svc.FindEvent(context.Background(), id)
+	ev.MaxRounds = 8
+	if _, err := svc.SaveEvent(context.Background(), id, *ev); err != nil {
+		t.Fatal(err)
+	}
+	e.do("POST", page+"/naplanovat", url.Values{}, c)
+	if r, _ := checkSchedule(t, e, id, 20); r != 8 {
+		t.Errorf("%d rounds for a cap of 8", r)
+	}
+	var mustLeft, left int
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM networking_unmet WHERE event_id = ? AND reason = 'rounds' AND kind = 'must'`, id).Scan(&mustLeft)
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM networking_unmet WHERE event_id = ? AND reason = 'rounds'`, id).Scan(&left)
+	if mustLeft != 0 || left == 0 {
+		t.Errorf("capped: %d must-meet and %d in all left out", mustLeft, left)
+	}
+	if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, "Počet kol je omezen na 8;") || !strings.Contains(body, "Nevešlo se do povoleného počtu kol") {
+		t.Errorf("the cap is not explained")
 	}
 }
 
@@ -363,11 +390,11 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 			if rec := e.do("POST", fmt.Sprintf("%s/ucastnici/%d/stav", page, cyril), url.Values{"status": {"absent"}}, c); rec.Code != http.StatusSeeOther {
 				t.Fatalf("no-show: %d", rec.Code)
 			}
-			if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, "Od sestavení rozvrhu se změnili účastníci") {
+			if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, "Od sestavení rozvrhu se změnilo setkání, účastníci") {
 				t.Errorf("the page does not say the schedule is out of date")
 			}
 			e.do("POST", page+"/naplanovat", url.Values{}, c)
-			if body := e.do("GET", page, nil, c).Body.String(); strings.Contains(body, "Od sestavení rozvrhu se změnili účastníci") {
+			if body := e.do("GET", page, nil, c).Body.String(); strings.Contains(body, "Od sestavení rozvrhu se změnilo setkání, účastníci") {
 				t.Errorf("still out of date after re-planning")
 			}
 			var after []string
@@ -410,6 +437,10 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 				t.Errorf("room view during round 1")
 			}
 			checkSchedule(t, e, id, 2)
+			// Anna met someone in round 1: she cannot be removed, only marked absent.
+			if rec := e.do("POST", fmt.Sprintf("%s/ucastnici/%d/odebrat", page, anna), url.Values{}, c); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "označte ho raději") {
+				t.Errorf("removing one who met: %d", rec.Code)
+			}
 
 			// Feedback: off without the survey module; the survey module's
 			// form when it is there; results as a fake provider gives them.
@@ -448,6 +479,23 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 			mine := e.do("GET", "/seznamka-osobni/"+token, nil, nil).Body.String()
 			if !strings.Contains(mine, `href="/dotaznik/9"`) || !strings.Contains(mine, "Koho jste potkali") {
 				t.Errorf("Anna's page after the event")
+			}
+			// The contact sheets by e-mail, with the feedback form.
+			sender.msgs = nil
+			if rec := e.do("POST", page+"/poslat-kontakty", url.Values{}, c); rec.Code != http.StatusSeeOther {
+				t.Fatalf("contacts: %d", rec.Code)
+			}
+			if _, err := e.srv.Env().Outbox.Process(ctx); err != nil {
+				t.Fatal(err)
+			}
+			toAnna = nil
+			for i := range sender.msgs {
+				if sender.msgs[i].To[0] == "anna@example.cz" {
+					toAnna = &sender.msgs[i]
+				}
+			}
+			if toAnna == nil || !strings.HasPrefix(toAnna.Subject, "Koho jste potkali") || !strings.Contains(toAnna.Text, "/dotaznik/9") || !strings.Contains(toAnna.Text, "Dana Krátká (Úřad práce Otrokovice)") {
+				t.Errorf("Anna's contact sheet: %+v", toAnna)
 			}
 		})
 	}
@@ -501,6 +549,16 @@ func TestNetworkingPublicRegistration(t *testing.T) {
 	}
 	if !limited {
 		t.Errorf("no rate limit on the public registration")
+	}
+	// The coordinator removes a registration made by mistake.
+	var olga int64
+	e.db.QueryRow(context.Background(), `SELECT id FROM networking_participants WHERE event_id = ? AND name = ?`, id, "Olga Nová").Scan(&olga)
+	if rec := e.do("POST", fmt.Sprintf("/seznamka/%d/ucastnici/%d/odebrat", id, olga), url.Values{}, e.session("koordinator")); rec.Code != http.StatusSeeOther {
+		t.Errorf("remove: %d", rec.Code)
+	}
+	e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM networking_participants WHERE id = ?`, olga).Scan(&n)
+	if n != 0 || auditCount(e, "networking_participant") == 0 {
+		t.Errorf("not removed")
 	}
 	// A closed registration is not there.
 	svc := networkingHandler(e).Svc
@@ -582,5 +640,123 @@ func BenchmarkNetworkingPages(b *testing.B) {
 			}
 			b.ReportMetric(float64(e.db.QueryCount()-q0)/float64(b.N), "queries/op")
 		})
+	}
+}
+
+// The schedule through the API matches the OpenAPI document; staff only.
+func TestNetworkingAPI(t *testing.T) {
+	spec := loadSpec(t)
+	spec.Servers = openapi3.Servers{{URL: "http://example.com"}}
+	router, err := gorillamux.NewRouter(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEnv(t, "sqlite")
+	id := demoNetworkingEvent(t, e)
+	tok := e.token("koordinator")
+	for _, path := range []string{"/api/v1/networking/events", fmt.Sprintf("/api/v1/networking/events/%d/schedule", id), "/api/v1/networking/events/99999/schedule"} {
+		req := httptest.NewRequest("GET", "http://example.com"+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s not in the spec: %v", path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.Code, Header: rec.Header(),
+			Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+		out.SetBodyBytes(rec.Body.Bytes())
+		if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+			t.Errorf("%s → %d does not match the spec: %v", path, rec.Code, err)
+		}
+		if path == fmt.Sprintf("/api/v1/networking/events/%d/schedule", id) && (rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"round":1,`) || !strings.Contains(rec.Body.String(), `"organisation":"Naděje Otrokovice"`)) {
+			t.Errorf("schedule %s: %d %s", path, rec.Code, rec.Body.String())
+		}
+	}
+	req := httptest.NewRequest("GET", fmt.Sprintf("/api/v1/networking/events/%d/schedule", id), nil)
+	req.Header.Set("Authorization", "Bearer "+e.token("poskytovatel"))
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("provider: %d", rec.Code)
+	}
+}
+
+// Every page of the module is valid HTML (the Nu Html Checker), also the
+// forms sent back with errors.
+func TestNetworkingHTMLValid(t *testing.T) {
+	jar := vnuJar(t)
+	e := newTestEnv(t, "sqlite")
+	c := e.session("koordinator")
+	id := demoNetworkingEvent(t, e)
+	var pid int64
+	var token string
+	e.db.QueryRow(context.Background(), `SELECT id, token FROM networking_participants WHERE event_id = ? ORDER BY id LIMIT 1`, id).Scan(&pid, &token)
+	ev := fmt.Sprintf("/seznamka/%d", id)
+	part := fmt.Sprintf("%s/ucastnici/%d", ev, pid)
+	type call struct {
+		method, path string
+		form         url.Values
+		c            *http.Cookie
+		want         int
+	}
+	calls := []call{
+		{"GET", "/seznamka", nil, c, 200}, {"GET", ev, nil, c, 200}, {"GET", ev + "/upravit", nil, c, 200}, {"GET", "/seznamka/nova", nil, c, 200},
+		{"GET", ev + "/rozvrh", nil, c, 200}, {"GET", ev + "/stoly", nil, c, 200}, {"GET", ev + "/mistnost", nil, c, 200}, {"GET", ev + "/mistnost?kolo=3", nil, c, 200},
+		{"GET", ev + "/ucastnici/novy", nil, c, 200}, {"GET", part + "/upravit", nil, c, 200}, {"GET", part + "/prani", nil, c, 200},
+		{"GET", part + "/rozvrh", nil, c, 200}, {"GET", part + "/kontakty", nil, c, 200},
+		{"GET", "/seznamka-osobni/" + token, nil, nil, 200}, {"GET", "/seznamka-osobni/" + token + "/prani", nil, nil, 200},
+		{"GET", ev + "/registrace", nil, nil, 200}, {"GET", "/seznamka/moje", nil, e.session("clen"), 200},
+		{"POST", "/seznamka/nova", url.Values{"title": {""}, "tables": {"x"}}, c, 422},
+		{"POST", ev + "/ucastnici/novy", url.Values{"name": {""}, "email": {"x"}}, c, 422},
+		{"POST", ev + "/registrace", url.Values{"name": {"Eva"}}, nil, 422},
+	}
+	// Too many wishes for the quota.
+	tooMany := url.Values{}
+	var others []int64
+	rows, _ := e.db.Query(context.Background(), `SELECT id FROM networking_participants WHERE event_id = ? AND id <> ? ORDER BY id DESC LIMIT 12`, id, pid)
+	for rows.Next() {
+		var o int64
+		rows.Scan(&o)
+		others = append(others, o)
+	}
+	rows.Close()
+	for _, o := range others {
+		tooMany.Set(fmt.Sprintf("p%d", o), "want")
+	}
+	calls = append(calls, call{"POST", "/seznamka-osobni/" + token + "/prani", tooMany, nil, 422})
+	dir := t.TempDir()
+	names := map[string]string{}
+	var files []string
+	for _, cl := range calls {
+		rec := e.do(cl.method, cl.path, cl.form, cl.c)
+		if rec.Code != cl.want {
+			t.Errorf("%s %s: %d, want %d", cl.method, cl.path, rec.Code, cl.want)
+			continue
+		}
+		f := filepath.Join(dir, fmt.Sprintf("page%d.html", len(files)))
+		os.WriteFile(f, rec.Body.Bytes(), 0o600)
+		names["file:"+f] = cl.method + " " + cl.path
+		files = append(files, f)
+	}
+	out, err := exec.Command("java", append([]string{"-jar", jar, "--errors-only", "--format", "json", "--exit-zero-always"}, files...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("vnu: %v %s", err, out)
+	}
+	var res struct {
+		Messages []struct {
+			Type, URL, Message, Extract string
+			LastLine                    int
+		}
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("vnu output: %v %.300s", err, out)
+	}
+	for _, m := range res.Messages {
+		if m.Type == "error" || m.Type == "non-document-error" {
+			t.Errorf("%s line %d: %s\n    %s", names[m.URL], m.LastLine, m.Message, m.Extract)
+		}
 	}
 }

@@ -420,3 +420,96 @@ func TestSurveyResultIntoThePlan(t *testing.T) {
 		t.Errorf("voice inputs = %d", voice)
 	}
 }
+
+// One question per page: the respondent moves on, back, saves to finish
+// later through a private link, and sends; the conditions decide the pages.
+// Saving the whole form for later works the same.
+func TestSurveyOnePerPageAndSaveForLater(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	ctx := context.Background()
+	h := surveyH(e)
+	v, err := h.CreateSurvey(ctx, survey.Survey{Title: "Krátký dotazník", State: survey.Published, PublicLink: true, Anonymous: true, OnePerPage: true}, []survey.Question{
+		{Code: "deti", Kind: survey.Single, Label: "Máte děti?", Options: []string{"Ano", "Ne"}, Required: true},
+		{Code: "kolik", Kind: survey.Number, Label: "Kolik?", Cond: &survey.Condition{Code: "deti", Values: []string{"1"}}},
+		{Code: "spok", Kind: survey.Scale, Label: "Spokojenost", Required: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, qs, _ := h.FindSurvey(ctx, v.ID)
+	rec := e.do("GET", v.RespondURL(), nil, nil)
+	if b := rec.Body.String(); !strings.Contains(b, "Otázka 1 z 2") || strings.Contains(b, "Kolik?") {
+		t.Fatalf("first page:\n%s", b)
+	}
+	step := func(vals url.Values) *httptest.ResponseRecorder {
+		return e.do("POST", v.RespondURL()+"/krok", vals, nil)
+	}
+	// Required: no answer, no next page.
+	if rec = step(url.Values{"q": {"deti"}, "nav": {"next"}}); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Otázka 1: odpovězte prosím") {
+		t.Fatalf("required: %d", rec.Code)
+	}
+	rec = step(url.Values{"q": {"deti"}, "nav": {"next"}, qs[0].Field(): {"1"}})
+	loc := rec.Header().Get("Location")
+	if rec.Code != http.StatusSeeOther || !strings.Contains(loc, "/pokracovat/") || !strings.HasSuffix(loc, "otazka=kolik") {
+		t.Fatalf("next: %d %s", rec.Code, loc)
+	}
+	resume := strings.Split(strings.Split(loc, "/pokracovat/")[1], "?")[0]
+	if b := e.do("GET", loc, nil, nil).Body.String(); !strings.Contains(b, "Otázka 2 z 3") || !strings.Contains(b, "Kolik?") {
+		t.Fatalf("second page:\n%s", b)
+	}
+	// Save for later: a page with the private link.
+	rec = step(url.Values{"q": {"kolik"}, "r": {resume}, "nav": {"save"}, qs[1].Field(): {"2"}})
+	if rec.Code != http.StatusSeeOther || !strings.Contains(rec.Header().Get("Location"), "/ulozeno/"+resume) {
+		t.Fatalf("save: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	if b := e.do("GET", rec.Header().Get("Location"), nil, nil).Body.String(); !strings.Contains(b, "/pokracovat/"+resume) {
+		t.Fatalf("saved page without the link")
+	}
+	// Coming back: the typed 2 is there; back goes to question 1 with Ano kept.
+	if b := e.do("GET", v.RespondURL()+"/pokracovat/"+resume, nil, nil).Body.String(); !strings.Contains(b, `value="2"`) {
+		t.Errorf("the draft lost the number")
+	}
+	rec = step(url.Values{"q": {"kolik"}, "r": {resume}, "nav": {"back"}, qs[1].Field(): {"2"}})
+	if b := e.do("GET", rec.Header().Get("Location"), nil, nil).Body.String(); !strings.Contains(b, "Otázka 1 z 3") || !strings.Contains(b, `value="1" checked`) {
+		t.Errorf("back to question 1:\n%s", b)
+	}
+	// Not counted until sent.
+	if res, _ := h.Results(ctx, v.ID); res.Responses != 0 {
+		t.Fatalf("a draft counted")
+	}
+	rec = step(url.Values{"q": {"kolik"}, "r": {resume}, "nav": {"next"}, qs[1].Field(): {"2"}})
+	rec = step(url.Values{"q": {"spok"}, "r": {resume}, "nav": {"send"}, qs[2].Field(): {"4"}})
+	if rec.Code != http.StatusSeeOther || !strings.HasSuffix(rec.Header().Get("Location"), "/dekujeme") {
+		t.Fatalf("send: %d %s", rec.Code, rec.Body.String())
+	}
+	res, _ := h.Results(ctx, v.ID)
+	if res.Responses != 1 || *res.Of("kolik").Mean != 2 || *res.Of("spok").Mean != 4 {
+		t.Errorf("results = %+v", res.Questions)
+	}
+	if rec = e.do("GET", v.RespondURL()+"/pokracovat/"+resume, nil, nil); rec.Code != http.StatusNotFound {
+		t.Errorf("the draft outlived its response: %d", rec.Code)
+	}
+
+	// The whole form saved for later (the 2026 survey).
+	items, _, _ := h.FindSurveys(ctx, survey.Filter{Q: "spokojenost uzivatelu"})
+	w := items[0]
+	_, wq, _ := h.FindSurvey(ctx, w.ID)
+	rec = e.do("POST", w.RespondURL(), url.Values{"nav": {"save"}, wq[0].Field(): {"2"}}, nil)
+	if rec.Code != http.StatusSeeOther || !strings.Contains(rec.Header().Get("Location"), "/ulozeno/") {
+		t.Fatalf("save the form: %d", rec.Code)
+	}
+	resume = strings.TrimPrefix(rec.Header().Get("Location"), w.RespondURL()+"/ulozeno/")
+	b := e.do("GET", w.RespondURL()+"/pokracovat/"+resume, nil, nil).Body.String()
+	if !strings.Contains(b, `value="2" checked`) || !strings.Contains(b, `name="r" value="`+resume+`"`) {
+		t.Fatalf("the saved form:\n%s", b)
+	}
+	rec = e.do("POST", w.RespondURL(), url.Values{"r": {resume}, wq[0].Field(): {"2"}, wq[1].Field(): {"1"}, wq[2].Field(): {"5"}}, nil)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("send the saved form: %d %s", rec.Code, rec.Body.String())
+	}
+	var partial int
+	e.db.QueryRow(ctx, `SELECT COUNT(*) FROM survey_responses WHERE state = 'partial'`).Scan(&partial)
+	if partial != 0 {
+		t.Errorf("%d drafts left", partial)
+	}
+}

@@ -44,7 +44,8 @@ type CrossTab struct {
 // question), in one query. Cells below the survey's minimum group size are
 // suppressed, and so are further cells wherever a suppressed count could be
 // worked out by subtracting the shown ones from a published total (a row's
-// total is in the plain results, a column's in the cross-tab).
+// total is in the plain results, a column's in the cross-tab). Two queries
+// and one pass over the answers, whatever the number of responses.
 // Errors: not_found, invalid (not a question to split by).
 func (s *Service) CrossTabs(ctx context.Context, id int64, byCode string) ([]CrossTab, error) {
 	v, qs, err := s.FindSurvey(ctx, id)
@@ -88,39 +89,61 @@ func (s *Service) CrossTabs(ctx context.Context, id int64, byCode string) ([]Cro
 	for i := range tallies {
 		tallies[i] = map[tallyKey]int{}
 	}
-	args := []any{by.ID, v.ID}
+	// The respondents' groups (one indexed read of the by-question), then
+	// one pass over the other answers counted in Go: no join per answer row.
+	group := map[int64]int{}
+	grows, err := s.DB.Query(ctx, `SELECT response_id, num FROM survey_answers WHERE question_id = ? AND item = 0`, by.ID)
+	if err != nil {
+		return nil, err
+	}
+	for grows.Next() {
+		var (
+			rid int64
+			num sql.NullFloat64
+		)
+		if err := grows.Scan(&rid, &num); err != nil {
+			grows.Close()
+			return nil, err
+		}
+		if num.Valid {
+			group[rid] = int(num.Float64)
+		}
+	}
+	grows.Close()
+	if err := grows.Err(); err != nil {
+		return nil, err
+	}
+	var args []any
 	for _, q := range qs {
 		if q.ID != by.ID && (q.Kind.Choice() || q.Kind == Scale) {
 			args = append(args, q.ID)
 		}
 	}
-	if len(args) == 2 {
+	if len(args) == 0 {
 		return nil, nil
 	}
-	rows, err := s.DB.Query(ctx, `SELECT a.question_id, a.item, a.num, b.num, COUNT(*)
-		FROM survey_answers a LEFT JOIN survey_answers b ON b.response_id = a.response_id AND b.question_id = ? AND b.item = 0
-		WHERE a.survey_id = ? AND a.question_id IN (`+store.Placeholders(len(args)-2)+`) GROUP BY a.question_id, a.item, a.num, b.num`, args...)
+	rows, err := s.DB.Query(ctx, `SELECT response_id, question_id, item, num FROM survey_answers
+		WHERE survey_id = ? AND question_id IN (`+store.Placeholders(len(args))+`)`, append([]any{v.ID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		var (
-			k     tallyKey
-			num   sql.NullFloat64
-			group sql.NullFloat64
-			n     int
+			rid int64
+			k   tallyKey
+			num sql.NullFloat64
 		)
-		if err := rows.Scan(&k.q, &k.item, &num, &group, &n); err != nil {
+		if err := rows.Scan(&rid, &k.q, &k.item, &num); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		k.num, k.has = num.Float64, num.Valid
-		g := noGroup
-		if group.Valid {
-			g = int(group.Float64)
+		g, ok := group[rid]
+		if !ok {
+			g = noGroup
 		}
 		if gi, ok := gIndex[g]; ok {
-			tallies[gi][k] += n
+			tallies[gi][k]++
 		}
 	}
 	rows.Close()

@@ -132,7 +132,7 @@ func TestCrossTabsBySurveyAnswer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if q := db.QueryCount() - before; q > 4 {
+		if q := db.QueryCount() - before; q > 5 {
 			t.Errorf("cross-tabs took %d queries", q)
 		}
 		if len(cts) != 1 || len(cts[0].Groups) != 3 {

@@ -170,7 +170,7 @@ func surveyValues(v *Survey) url.Values {
 		vals.Set("opens_on", v.OpensAt.In(prague).Format(time.DateOnly))
 	}
 	if v.ClosesAt != nil {
-		vals.Set("closes_on", v.ClosesAt.In(prague).AddDate(0, 0, -1).Format(time.DateOnly))
+		vals.Set("closes_on", v.LastDay().Format(time.DateOnly))
 	}
 	return vals
 }
@@ -466,57 +466,89 @@ func (h *Handler) ShowRespond(w http.ResponseWriter, r *http.Request) error {
 	if !v.PublicLink {
 		return apperr.NotFoundErr("survey")
 	}
-	return h.renderRespond(w, r, v, qs, web.NewForm(nil), http.StatusOK)
+	return h.renderForm(w, r, v, qs, web.NewForm(nil), Answers{}, "", http.StatusOK)
 }
 
-func (h *Handler) renderRespond(w http.ResponseWriter, r *http.Request, v *Survey, qs []Question, f *web.Form, status int) error {
+// renderForm shows the respondents' form: every question, or (one question
+// per page) the visible question page with a progress line. f holds what
+// was typed and the hidden r (draft) and t (invitation); a the answers so
+// far, used for the conditions of the one-per-page order.
+func (h *Handler) renderForm(w http.ResponseWriter, r *http.Request, v *Survey, qs []Question, f *web.Form, a Answers, page string, status int) error {
 	p := h.R.Page(r, "survey.respond.title", "Title", v.Title)
 	p.Form, p.NoIndex = f, true
-	open := v.Open(h.Now())
-	if !open && status == http.StatusOK {
-		status = http.StatusOK
+	if t := r.URL.Query().Get("t"); t != "" && f.Get("t") == "" {
+		f.Values.Set("t", t)
 	}
-	p.Data = map[string]any{"S": v, "Questions": h.questionViews(p.L, qs, f, nil), "Open": open, "Action": r.URL.Path, "Intro": paragraphs(v.Intro),
-		"NotYet": v.OpensAt != nil && h.Now().Before(*v.OpensAt)}
+	open := v.Open(h.Now())
+	data := map[string]any{"S": v, "Open": open, "Action": v.RespondURL(), "Intro": paragraphs(v.Intro),
+		"NotYet": v.OpensAt != nil && h.Now().Before(*v.OpensAt), "R": f.Get("r"), "T": f.Get("t")}
+	if v.OnePerPage {
+		st := stepAt(qs, a, page)
+		data["Step"] = st
+		data["Action"] = v.RespondURL() + "/krok"
+		if st.Q != nil {
+			data["Questions"] = h.questionViews(p.L, qs, f, []Question{*st.Q})
+			data["First"] = st.Index == 1
+		}
+	} else {
+		data["Questions"] = h.questionViews(p.L, qs, f, nil)
+	}
+	p.Data = data
 	h.R.Render(w, r, status, "survey/respond", p)
 	return nil
 }
 
-// SaveRespond takes a public answer of the survey with key {key}.
+// limit counts a public answer of the caller's address (kept only hashed,
+// for an hour, across the replicas).
+func (h *Handler) limit(r *http.Request) error {
+	if h.Limits == nil || h.ClientIP == nil {
+		return nil
+	}
+	ok, err := h.Limits.Allow(r.Context(), "survey:"+hashKey(h.ClientIP(r))[:16], publicLimit, time.Hour)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &apperr.Error{Code: apperr.TooMany, Msg: apperr.Msg{Key: "survey.err.too_many"}, Retry: 3600}
+	}
+	return nil
+}
+
+// SaveRespond takes the whole form of the survey with key {key}: sends it,
+// or (nav=save) keeps it as a draft to finish later.
 func (h *Handler) SaveRespond(w http.ResponseWriter, r *http.Request) error {
 	v, qs, err := h.FindPublic(r.Context(), r.PathValue("key"))
 	if err != nil {
 		return err
 	}
-	if !v.PublicLink {
-		return apperr.NotFoundErr("survey")
-	}
 	f, err := web.ParseForm(w, r, formMax)
 	if err != nil {
 		return err
 	}
+	token := f.Get("t")
+	if token == "" {
+		token = r.PathValue("token")
+	}
+	if !v.PublicLink && token == "" {
+		return apperr.NotFoundErr("survey")
+	}
 	if f.Get("web") != "" { // honeypot: people do not see the field, robots fill it
 		return apperr.New(apperr.Invalid, "err.invalid")
 	}
-	// The address is kept only hashed, for an hour, across the replicas.
-	if h.Limits != nil && h.ClientIP != nil {
-		ok, err := h.Limits.Allow(r.Context(), "survey:"+hashKey(h.ClientIP(r))[:16], publicLimit, time.Hour)
+	a := parseAnswers(qs, f)
+	if f.Get("nav") == "save" {
+		resume, err := h.SaveDraft(r.Context(), v.ID, f.Get("r"), a, "")
 		if err != nil {
 			return err
 		}
-		if !ok {
-			return &apperr.Error{Code: apperr.TooMany, Msg: apperr.Msg{Key: "survey.err.too_many"}, Retry: 3600}
-		}
+		http.Redirect(w, r, v.RespondURL()+"/ulozeno/"+resume, http.StatusSeeOther)
+		return nil
 	}
-	_, err = h.Submit(r.Context(), v.ID, Submission{Channel: Link, Answers: parseAnswers(qs, f)})
-	if err != nil {
-		if apperr.CodeOf(err) == apperr.Invalid && f.SetError(h.l(r), err, fieldOrder(qs)...) {
-			return h.renderRespond(w, r, v, qs, f, http.StatusUnprocessableEntity)
-		}
+	if err := h.limit(r); err != nil {
 		return err
 	}
-	web.Redirect(w, r, v.RespondURL()+"/dekujeme", "")
-	return nil
+	f.Values.Set("t", token)
+	return h.submitFrom(w, r, v, qs, f, a, token, f.Get("r"))
 }
 
 func fieldOrder(qs []Question) []string {

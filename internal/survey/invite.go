@@ -84,7 +84,7 @@ func (s *Service) invitationMail(v *Survey, to *netmail.Address, token string, r
 	}
 	fmt.Fprintf(&b, "Váš osobní odkaz (platí pro jedno vyplnění):\n%s\n\n", s.link(v.RespondURL()+"/pozvanka/"+token))
 	if v.ClosesAt != nil {
-		fmt.Fprintf(&b, "Dotazník je otevřený do %s.\n\n", v.ClosesAt.In(prague).AddDate(0, 0, -1).Format("2. 1. 2006"))
+		fmt.Fprintf(&b, "Dotazník je otevřený do %s včetně.\n\n", v.LastDay().Format("2. 1. 2006"))
 	}
 	b.WriteString("Děkujeme.\n\nKomunitní plánování sociálních služeb\n")
 	subject := "Dotazník: " + v.Title
@@ -353,31 +353,14 @@ func (h *Handler) ShowTokenRespond(w http.ResponseWriter, r *http.Request) error
 	if err := h.CheckInvitation(r.Context(), v.ID, r.PathValue("token")); err != nil {
 		return err
 	}
-	return h.renderRespond(w, r, v, qs, web.NewForm(nil), http.StatusOK)
+	f := web.NewForm(nil)
+	f.Values.Set("t", r.PathValue("token"))
+	return h.renderForm(w, r, v, qs, f, Answers{}, "", http.StatusOK)
 }
 
 // SaveTokenRespond takes the one response of a personal invitation.
 func (h *Handler) SaveTokenRespond(w http.ResponseWriter, r *http.Request) error {
-	v, qs, err := h.FindPublic(r.Context(), r.PathValue("key"))
-	if err != nil {
-		return err
-	}
-	f, err := web.ParseForm(w, r, formMax)
-	if err != nil {
-		return err
-	}
-	if f.Get("web") != "" {
-		return apperr.New(apperr.Invalid, "err.invalid")
-	}
-	_, err = h.Submit(r.Context(), v.ID, Submission{Channel: Token, Invitation: r.PathValue("token"), Answers: parseAnswers(qs, f)})
-	if err != nil {
-		if apperr.CodeOf(err) == apperr.Invalid && f.SetError(h.l(r), err, fieldOrder(qs)...) {
-			return h.renderRespond(w, r, v, qs, f, http.StatusUnprocessableEntity)
-		}
-		return err
-	}
-	web.Redirect(w, r, v.RespondURL()+"/dekujeme", "")
-	return nil
+	return h.SaveRespond(w, r)
 }
 
 // InvitationRetention is how long after its survey closed an invitation

@@ -245,6 +245,8 @@ type Submission struct {
 	EnteredBy int64
 	// Invitation is the personal token the respondent came with (Token).
 	Invitation string
+	// Resume is the key of the draft this response finishes (deleted with it).
+	Resume string
 }
 
 // CheckAnswers validates the answers of the visible questions and drops the
@@ -330,6 +332,11 @@ func (s *Service) Submit(ctx context.Context, id int64, sub Submission) (int64, 
 		if _, err := tx.Exec(ctx, `INSERT INTO survey_responses (id, survey_id, channel, state, entered_by, form_number, submitted_on, submitted_at) VALUES (?, ?, ?, 'complete', ?, ?, ?, ?)`,
 			rid, v.ID, sub.Channel, by, sub.FormNumber, store.Date{Time: dayOf(now)}, at); err != nil {
 			return err
+		}
+		if sub.Resume != "" {
+			if _, err := tx.Exec(ctx, `DELETE FROM survey_responses WHERE survey_id = ? AND resume_hash = ? AND state = 'partial'`, v.ID, hashKey(sub.Resume)); err != nil {
+				return err
+			}
 		}
 		rows := encodeAnswers(qs, answers)
 		if err := insertAnswers(ctx, tx, v.ID, rid, rows); err != nil {

@@ -103,6 +103,17 @@ func (s *Survey) Open(now time.Time) bool {
 	return true
 }
 
+// LastDay is the last day answers are taken (the day before ClosesAt in
+// Prague), as a bare date; nil when the survey has no end.
+func (s *Survey) LastDay() *time.Time {
+	if s.ClosesAt == nil {
+		return nil
+	}
+	p := s.ClosesAt.In(prague).Add(-time.Second)
+	d := time.Date(p.Year(), p.Month(), p.Day(), 0, 0, 0, 0, time.UTC)
+	return &d
+}
+
 // RespondURL is the public path of the survey's form.
 func (s *Survey) RespondURL() string { return "/dotaznik/" + s.PublicKey }
 

@@ -22,6 +22,14 @@ import (
 // running it again issues only the missing ones.
 func (s *Service) IssueCertificates(ctx context.Context, workshopID int64) (int, error) {
 	issued := 0
+	// The feedback form (the surveys module writes in its own transaction)
+	// is made before this one opens; the certificate e-mails link it.
+	var feedbackURL string
+	if pre, err := s.FindWorkshopByID(ctx, workshopID); err == nil {
+		if fb, ok := s.FeedbackForm(ctx, pre); ok {
+			feedbackURL = fb.RespondURL
+		}
+	}
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		if err := lockWorkshop(ctx, tx, workshopID); err != nil {
 			return err
@@ -33,6 +41,7 @@ func (s *Service) IssueCertificates(ctx context.Context, workshopID int64) (int,
 		if w.State != StateHeld {
 			return apperr.New(apperr.Conflict, "workshop.err.certificates_not_held")
 		}
+		w.FeedbackURL = feedbackURL
 		t, err := s.tally(ctx, tx, w)
 		if err != nil {
 			return err

@@ -161,6 +161,9 @@ func (h *Handler) renderWorkshop(w http.ResponseWriter, r *http.Request, f *web.
 			}
 			data["Problems"] = probs
 		}
+		if fb, ok := h.Svc.FeedbackForm(ctx, ws); ok {
+			data["FeedbackForm"] = fb
+		}
 		if h.Svc.Feedback != nil {
 			res, err := h.Svc.Feedback.FeedbackResults(ctx, []string{Owner(ws.ID)})
 			if err != nil {
@@ -651,7 +654,7 @@ func (h *Handler) renderAttendance(w http.ResponseWriter, r *http.Request, ws *W
 	p.Crumb("/workshopy/"+strconv.FormatInt(ws.ID, 10), ws.Topic)
 	p.Form = f
 	p.Wide = true
-	p.Data = map[string]any{"W": ws, "Rows": rows}
+	p.Data = map[string]any{"W": ws, "Rows": rows, "Audiences": audienceOptions(p.L, nil)}
 	h.R.Render(w, r, status, "workshop/attendance", p)
 	return nil
 }
@@ -725,5 +728,63 @@ func (h *Handler) SendInvitations(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	web.Redirect(w, r, "/workshopy/"+strconv.FormatInt(id, 10), "workshop.flash.invited")
+	return nil
+}
+
+// ShowCode shows the attendance code of the block under way (or the next
+// one) in large type, for the projector.
+func (h *Handler) ShowCode(w http.ResponseWriter, r *http.Request) error {
+	ws, err := h.workshopOf(r)
+	if err != nil {
+		return err
+	}
+	now := h.Svc.now()
+	var cur *Block
+	for i := range ws.Blocks {
+		b := &ws.Blocks[i]
+		if !now.Before(b.StartsAt.Add(-30*time.Minute)) && !now.After(b.EndsAt.Add(30*time.Minute)) {
+			cur = b
+			break
+		}
+		if cur == nil && b.StartsAt.After(now) {
+			cur = b
+		}
+	}
+	p := h.crumbs(h.R.Page(r, "workshop.code.title", "Topic", ws.Topic))
+	p.NoIndex = true
+	p.Data = map[string]any{"W": ws, "Block": cur}
+	h.R.Render(w, r, http.StatusOK, "workshop/code", p)
+	return nil
+}
+
+// AddWalkIn registers, on the attendance page, a person who came without
+// registering.
+func (h *Handler) AddWalkIn(w http.ResponseWriter, r *http.Request) error {
+	ws, err := h.workshopOf(r)
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(w, r, formMax)
+	if err != nil {
+		return err
+	}
+	_, err = h.Svc.RegisterOnSite(r.Context(), Registration{WorkshopID: ws.ID, Name: f.Get("walkin_name"), Organisation: f.Get("walkin_organisation"),
+		Audience: f.Get("walkin_audience"), Assistant: f.Bool("walkin_assistant")})
+	if err != nil {
+		if f.SetError(h.l(r), err, "walkin_name", "walkin_organisation", "walkin_audience") {
+			t, terr := h.Svc.Tally(r.Context(), ws)
+			if terr != nil {
+				return terr
+			}
+			for rid, bs := range t.Present {
+				for bid := range bs {
+					f.Values.Add(cellName(rid), strconv.FormatInt(bid, 10))
+				}
+			}
+			return h.renderAttendance(w, r, ws, f, http.StatusUnprocessableEntity)
+		}
+		return err
+	}
+	web.Redirect(w, r, "/workshopy/"+strconv.FormatInt(ws.ID, 10)+"/dochazka", "workshop.flash.walkin_added")
 	return nil
 }

@@ -120,8 +120,8 @@ func (m *Mailer) Notify(ctx context.Context, q store.Q, kind string, w *Workshop
 		}
 		msg.Subject = l.T("workshop.mail.certificate.subject", "Topic", w.Topic)
 		body = l.T("workshop.mail.certificate.body", "Number", c.Number, "Hours", Hours(c.Minutes), "Link", link, "Verify", m.Svc.VerifyURL(c))
-		if fb, ok := m.Svc.FeedbackForm(ctx, w); ok {
-			body += "\n\n" + l.T("workshop.mail.certificate.feedback", "Link", m.base()+fb.RespondURL)
+		if w.FeedbackURL != "" {
+			body += "\n\n" + l.T("workshop.mail.certificate.feedback", "Link", m.base()+w.FeedbackURL)
 		}
 		pdf, err := m.Svc.certificatePDF(c, w)
 		if err != nil {

@@ -2,6 +2,7 @@ package workshop
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"kpss/internal/apperr"
@@ -105,6 +106,51 @@ func (s *Service) Register(ctx context.Context, r Registration) (*Registration, 
 			}
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "workshop_register", Entity: "workshop_registration", EntityID: id, Summary: w.Topic, After: &r, Personal: RegistrationPersonal})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// RegisterOnSite adds, on the day, a person who came without registering
+// (they signed an empty row of the sheet): confirmed even above the quota,
+// since they are there. Only from an hour before the first block until the
+// end of the last one.
+func (s *Service) RegisterOnSite(ctx context.Context, r Registration) (*Registration, error) {
+	f := apperr.Fields{}
+	trim(&r.Name, &r.Organisation, &r.Role)
+	if r.Name == "" {
+		f.Add("walkin_name", "err.required")
+	}
+	checkLen(f, "walkin_name", r.Name, 120)
+	checkLen(f, "walkin_organisation", r.Organisation, 200)
+	if !slices.Contains(Audiences, r.Audience) {
+		f.Add("walkin_audience", "err.choose")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := lockWorkshop(ctx, tx, r.WorkshopID); err != nil {
+			return err
+		}
+		w, err := s.findWorkshop(ctx, tx, r.WorkshopID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if w.State != StatePublished || len(w.Blocks) == 0 || now.Before(w.First().Add(-time.Hour)) || now.After(w.Last()) {
+			return apperr.New(apperr.Conflict, "workshop.err.not_on_site")
+		}
+		r.State, r.Token, r.PersonKey, r.CreatedAt, r.UpdatedAt = RegConfirmed, newToken(), personKey(&r), now, now
+		id, err := store.InsertID(ctx, tx, `INSERT INTO workshop_registrations (workshop_id, name, organisation, role, audience, assistant, state, position, token, person_key, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`, r.WorkshopID, r.Name, r.Organisation, r.Role, r.Audience, r.Assistant, r.State, r.Token, r.PersonKey, r.CreatedAt, r.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		r.ID = id
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "workshop_register_on_site", Entity: "workshop_registration", EntityID: id, Summary: w.Topic, After: &r, Personal: RegistrationPersonal})
 	})
 	if err != nil {
 		return nil, err

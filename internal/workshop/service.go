@@ -508,7 +508,13 @@ func (s *Service) Close(ctx context.Context, id int64) (*Workshop, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.FindWorkshopByID(ctx, id)
+	w, err := s.FindWorkshopByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	// The feedback form opens now (the surveys module, in its own transaction).
+	s.FeedbackForm(ctx, w)
+	return w, nil
 }
 
 func join(ss []string, sep string) string { return strings.Join(ss, sep) }

@@ -104,6 +104,8 @@ type Workshop struct {
 	Counts map[string]int   `json:"-"` // places taken per audience (confirmed + offered)
 	Place  *PlaceView       `json:"-"`
 	Tally  *AttendanceTally `json:"-"`
+	// FeedbackURL is the feedback form's public path, when made.
+	FeedbackURL string `json:"-"`
 }
 
 // PlaceView is what a workshop shows of its place.

@@ -78,8 +78,10 @@ CREATE TABLE survey_answers (
     value       TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (response_id, question_id, item)
 );
-CREATE INDEX survey_answers_tally ON survey_answers (survey_id, question_id, item, num);
-CREATE INDEX survey_answers_question ON survey_answers (question_id, item, response_id);
+-- Covering indexes: a question's answers with their respondents (cross-tabs
+-- read one question's groups and the others' answers without the table).
+CREATE INDEX survey_answers_tally ON survey_answers (survey_id, question_id, item, num, response_id);
+CREATE INDEX survey_answers_question ON survey_answers (question_id, item, response_id, num);
 
 -- The counts of the answers, kept up to date by every response in its
 -- transaction, so that the results of a survey with 100 000 responses are
