@@ -294,4 +294,3 @@ func TestPublicHTTP(t *testing.T) {
 		t.Errorf("/favicon.ico: %d %s", rec.Code, rec.Header().Get("Content-Type"))
 	}
 }
-

@@ -155,9 +155,11 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 }
 
 // Retention: the accessibility needs (health data) are erased a month
-// after the workshop; names, contacts and the rest of a registration two
-// years after it. Certificates keep their holder's name: the verification
-// page must confirm them.
+// after the workshop; two years after it the contacts (e-mail, phone,
+// role) of everyone, and the name and organisation of those who did not
+// attend. The names of those who attended stay with the attendance – the
+// project's evidence of its participants, like the signed sheet – and the
+// certificates keep their holder's name for the verification page.
 const (
 	NeedsRetention = 30 * 24 * time.Hour
 	RegRetention   = 2 * 365 * 24 * time.Hour
@@ -186,8 +188,7 @@ func (s *Service) AnonymiseOld(ctx context.Context, dry bool) (int, error) {
 		}{
 			{now.Sub(last) > RegRetention,
 				`SELECT COUNT(*) FROM workshop_registrations WHERE workshop_id = ? AND anonymised_at IS NULL`,
-				`UPDATE workshop_registrations SET name = '', email = '', phone = '', organisation = '', role = '', needs = '', person_key = '', anonymised_at = ? WHERE workshop_id = ? AND anonymised_at IS NULL`,
-				"registrations"},
+				"", "registrations"},
 			// the needs alone, when the whole registration is not due yet
 			{now.Sub(last) > NeedsRetention && now.Sub(last) <= RegRetention,
 				`SELECT COUNT(*) FROM workshop_registrations WHERE workshop_id = ? AND needs <> ''`,
@@ -207,11 +208,11 @@ func (s *Service) AnonymiseOld(ctx context.Context, dry bool) (int, error) {
 					total += k
 					return nil
 				}
-				args := []any{w.ID}
 				if p.what == "registrations" {
-					args = []any{now, w.ID}
-				}
-				if _, err := tx.Exec(ctx, p.update, args...); err != nil {
+					if err := eraseRegistrations(ctx, tx, w.ID, now); err != nil {
+						return err
+					}
+				} else if _, err := tx.Exec(ctx, p.update, w.ID); err != nil {
 					return err
 				}
 				total += k
@@ -224,4 +225,40 @@ func (s *Service) AnonymiseOld(ctx context.Context, dry bool) (int, error) {
 		}
 	}
 	return total, nil
+}
+
+// eraseRegistrations is the two-year pass over one workshop's registrations.
+func eraseRegistrations(ctx context.Context, tx *store.Tx, workshopID int64, now time.Time) error {
+	rows, err := tx.Query(ctx, `SELECT r.id, r.name FROM workshop_registrations r WHERE r.workshop_id = ? AND r.anonymised_at IS NULL
+		AND EXISTS (SELECT 1 FROM workshop_attendance a WHERE a.registration_id = r.id)`, workshopID)
+	if err != nil {
+		return err
+	}
+	type att struct {
+		id   int64
+		name string
+	}
+	var attended []att
+	for rows.Next() {
+		var a att
+		if err := rows.Scan(&a.id, &a.name); err != nil {
+			rows.Close()
+			return err
+		}
+		attended = append(attended, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// Those who attended keep their name (the ledger then matches them by it).
+	for _, a := range attended {
+		if _, err := tx.Exec(ctx, `UPDATE workshop_registrations SET email = '', phone = '', role = '', needs = '', person_key = ?, anonymised_at = ? WHERE id = ?`,
+			personKey(&Registration{Name: a.name}), now, a.id); err != nil {
+			return err
+		}
+	}
+	_, err = tx.Exec(ctx, `UPDATE workshop_registrations SET name = '', email = '', phone = '', organisation = '', role = '', needs = '', person_key = '', anonymised_at = ?
+		WHERE workshop_id = ? AND anonymised_at IS NULL`, now, workshopID)
+	return err
 }
