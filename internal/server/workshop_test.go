@@ -342,7 +342,7 @@ func checkWorkshopEmails(t *testing.T, e *testEnv) {
 		t.Fatalf("bad address: %d", rec.Code)
 	}
 	sender.Reset()
-	rec = e.do("POST", path+"/pozvanky", url.Values{"audiences": {"staff", "commissioner"}, "extra": {"klub.senioru@example.cz"}}, c)
+	rec = e.do("POST", path+"/pozvanky", url.Values{"audiences": {"staff", "commissioner", "user"}, "extra": {"klub.senioru@example.cz"}}, c)
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("invite: %d %s", rec.Code, rec.Body.String())
 	}

@@ -174,7 +174,8 @@ func (h *Handler) renderWorkshop(w http.ResponseWriter, r *http.Request, f *web.
 		}
 		data["FeedbackOn"] = h.Svc.Feedback != nil
 		data["CanInvite"] = h.Svc.Inviter != nil
-		data["InviteAudiences"] = []web.Option{{Value: AudStaff, Label: p.L.T("workshop.invite.staff")}, {Value: AudCommissioner, Label: p.L.T("workshop.invite.commissioner")}}
+		data["InviteAudiences"] = []web.Option{{Value: AudStaff, Label: p.L.T("workshop.invite.staff")}, {Value: AudCommissioner, Label: p.L.T("workshop.invite.commissioner")},
+			{Value: AudUser, Label: p.L.T("workshop.invite.users")}}
 		if h.Svc.Status != nil {
 			st, err := h.Svc.Status(ctx, Owner(ws.ID))
 			if err == nil {
