@@ -51,7 +51,7 @@ func (h *Handler) ShowPDF(w http.ResponseWriter, r *http.Request) error {
 	if h.R.Site != nil {
 		site = h.R.Site(r)
 	}
-	d := pdf.New(title, pdf.Options{Author: site, Subject: title, Lang: l.Lang, TOC: true, Now: h.C.Now})
+	d := pdf.New(title, pdf.Options{Author: site, Subject: title, Lang: l.Lang, TOC: true, Now: h.C.Now, Tagged: true})
 	d.Paragraph(l.T("catalog.search.lead"))
 	byType := map[string][]*Service{}
 	for i := range ss {

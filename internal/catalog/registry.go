@@ -10,12 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"kpss/internal/apperr"
 	"kpss/internal/czech"
@@ -321,12 +323,56 @@ func streamRegistry(r io.Reader, fn func(regService, error) error) error {
 			}
 			return err
 		}
+		cleanStrings(reflect.ValueOf(&rec).Elem())
 		return fn(rec, nil)
 	})
 	if _, ok := apperr.As(err); err != nil && !ok {
 		return &apperr.Error{Code: apperr.Invalid, Msg: apperr.Msg{Key: "catalog.err.json", Args: map[string]any{"Detail": err.Error()}}, Err: err}
 	}
 	return err
+}
+
+// cleanStrings drops the control characters JSON escapes can carry
+// ("\u0000" would fail the whole import on PostgreSQL, which stores no NUL)
+// from every string of v; line breaks and tabs become spaces.
+func cleanStrings(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if s := v.String(); strings.ContainsFunc(s, unicode.IsControl) && v.CanSet() {
+			v.SetString(strings.Map(func(r rune) rune {
+				switch {
+				case r == '\n' || r == '\t' || r == '\r':
+					return ' '
+				case unicode.IsControl(r):
+					return -1
+				}
+				return r
+			}, s))
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				cleanStrings(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			cleanStrings(v.Index(i))
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			if e := v.MapIndex(k); e.Kind() == reflect.String && strings.ContainsFunc(e.String(), unicode.IsControl) {
+				c := reflect.New(e.Type()).Elem()
+				c.Set(e)
+				cleanStrings(c)
+				v.SetMapIndex(k, c)
+			}
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			cleanStrings(v.Elem())
+		}
+	}
 }
 
 // ImportOptions choose what part of the registry to import.

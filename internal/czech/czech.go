@@ -5,10 +5,13 @@ package czech
 
 import (
 	"encoding/hex"
+	"errors"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/collate"
@@ -94,10 +97,19 @@ func FormatInt(lang string, n int64) string {
 		sep = "\u00a0"
 	}
 	neg := n < 0
+	u := uint64(n)
 	if neg {
-		n = -n
+		u = -u // also for math.MinInt64, whose negation overflows int64
 	}
-	s := strconv.FormatInt(n, 10)
+	out := group(strconv.FormatUint(u, 10), sep)
+	if neg {
+		return "−" + out
+	}
+	return out
+}
+
+// group puts sep between the thousands of a string of digits.
+func group(s, sep string) string {
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
@@ -105,21 +117,26 @@ func FormatInt(lang string, n int64) string {
 		}
 		b.WriteRune(r)
 	}
-	if neg {
-		return "−" + b.String()
-	}
 	return b.String()
 }
 
 // FormatFloat formats f with prec decimals the way lang writes them
 // (Czech: decimal comma, no-break space between thousands).
 func FormatFloat(lang string, f float64, prec int) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return strconv.FormatFloat(f, 'f', prec, 64)
+	}
 	s := strconv.FormatFloat(f, 'f', prec, 64)
 	intPart, frac, _ := strings.Cut(s, ".")
 	neg := strings.HasPrefix(intPart, "-")
 	intPart = strings.TrimPrefix(intPart, "-")
-	n, _ := strconv.ParseInt(intPart, 10, 64)
-	out := FormatInt(lang, n)
+	// Grouped as digits, not through an int64: 1e20 is no int64 (it came
+	// out as "0").
+	sep := ","
+	if lang == "cs" {
+		sep = "\u00a0"
+	}
+	out := group(intPart, sep)
 	if neg {
 		out = "−" + out
 	}
@@ -161,4 +178,106 @@ func SortKey(s string) string {
 	defer collators.Put(c)
 	var buf collate.Buffer
 	return hex.EncodeToString(c.KeyFromString(&buf, s))
+}
+
+// ErrNotNumber is the error of ParseNumber and ParseInt.
+var ErrNotNumber = errors.New("czech: not a number")
+
+// ParseNumber reads a number the way people type it in Czech forms and
+// spreadsheets: a decimal comma or point ("12,5", "12.5"), spaces between
+// the thousands (plain, no-break or thin: "12 345,5"), a sign ("-3", "−3",
+// "+3"). Nothing else is a number here: not "NaN", "Inf", "1e5", "0x1p4" or
+// "1_000", which strconv.ParseFloat would take, and not "1.234,5" (one
+// decimal separator only). The result is always finite.
+func ParseNumber(s string) (float64, error) {
+	t, ok := cleanNumber(s, true)
+	if !ok {
+		return 0, ErrNotNumber
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, ErrNotNumber
+	}
+	return v, nil
+}
+
+// ParseInt reads a whole number as ParseNumber does ("18 431", "−5").
+func ParseInt(s string) (int64, error) {
+	t, ok := cleanNumber(s, false)
+	if !ok {
+		return 0, ErrNotNumber
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil {
+		return 0, ErrNotNumber
+	}
+	return n, nil
+}
+
+// cleanNumber turns a typed number into strconv's syntax, or reports that
+// it is none.
+func cleanNumber(s string, decimals bool) (string, bool) {
+	s = strings.TrimSpace(s)
+	var b strings.Builder
+	digits, seps := 0, 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+			digits++
+		case i == 0 && (r == '-' || r == '−'):
+			b.WriteByte('-')
+		case i == 0 && r == '+':
+		case r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\u2009':
+			// between the thousands (after a digit, before a digit)
+			if digits == 0 || seps > 0 {
+				return "", false
+			}
+		case decimals && (r == ',' || r == '.'):
+			if digits == 0 || seps > 0 {
+				return "", false
+			}
+			seps++
+			b.WriteByte('.')
+		default:
+			return "", false
+		}
+	}
+	out := b.String()
+	if digits == 0 || strings.HasSuffix(out, ".") || strings.HasSuffix(s, " ") {
+		return "", false
+	}
+	return out, true
+}
+
+// ParseDate reads a date as people write it: 2026-03-31 (what a date input
+// sends), 31.3.2026 or 31. 3. 2026; the year has four digits. It returns
+// midnight UTC of that day.
+func ParseDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	parts := strings.Split(strings.TrimSuffix(strings.ReplaceAll(s, " ", ""), "."), ".")
+	if len(parts) == 3 && len(parts[2]) == 4 && len(parts[0]) <= 2 && len(parts[1]) <= 2 {
+		d, e1 := strconv.Atoi(parts[0])
+		m, e2 := strconv.Atoi(parts[1])
+		y, e3 := strconv.Atoi(parts[2])
+		if e1 == nil && e2 == nil && e3 == nil && parts[0][0] != '+' && parts[0][0] != '-' && parts[1][0] != '+' && parts[1][0] != '-' &&
+			parts[2][0] >= '0' && parts[2][0] <= '9' && m >= 1 && m <= 12 && d >= 1 && d <= 31 {
+			t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+			if t.Day() == d {
+				return t, nil
+			}
+		}
+	}
+	return time.Time{}, ErrNotDate
+}
+
+// ErrNotDate is the error of ParseDate.
+var ErrNotDate = errors.New("czech: not a date")
+
+// FormatDate writes a date the Czech way: "31. 3. 2026".
+func FormatDate(t time.Time) string {
+	return strconv.Itoa(t.Day()) + ". " + strconv.Itoa(int(t.Month())) + ". " + strconv.Itoa(t.Year())
 }

@@ -116,8 +116,10 @@ func loadGrant(ctx context.Context, d Deps, ids *IDs) error {
 	}
 	var measureIDs []int64
 	if ms, err := svc.Measures.CurrentMeasures(ctx); err == nil {
-		for i, m := range ms {
-			if i < 3 {
+		// The measures about the services the round supports.
+		want := map[string]bool{"SEN 1.1": true, "SEN 1.3": true, "SPJ 1.2": true, "KRN 1.2": true}
+		for _, m := range ms {
+			if want[m.Code] {
 				measureIDs = append(measureIDs, m.ID)
 			}
 		}

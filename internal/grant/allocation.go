@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
+	"time"
 
 	"kpss/internal/apperr"
 	"kpss/internal/audit"
@@ -119,10 +121,8 @@ func (s *Service) ProposeAllocation(ctx context.Context, c *Call) (*Panel, error
 	}
 	amounts, left := Allocate(c.AllocMethod, c.Budget, c.MinScore, c.CapPct, items)
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
-		for id, v := range amounts {
-			if _, err := tx.Exec(ctx, `UPDATE grant_applications SET proposed = ?, updated_at = ? WHERE id = ?`, v, s.now(), id); err != nil {
-				return err
-			}
+		if err := setAmounts(ctx, tx, "proposed", amounts, s.now()); err != nil {
+			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "allocate", Entity: "grant_call", EntityID: c.ID,
 			Summary: fmt.Sprintf("%s: %s, zbývá %s", c.Title, c.AllocMethod, czk(left)), After: map[string]any{"amounts": amounts, "leftover": left}})
@@ -183,3 +183,31 @@ func FieldAmount(appID int64) string { return "a" + itoa(appID) + "_amount" }
 
 // FieldReason names the reason field of an application's changed amount.
 func FieldReason(appID int64) string { return "a" + itoa(appID) + "_reason" }
+
+// setAmounts writes column (proposed or decided) of many applications in
+// one statement per 400 of them, so the allocation's queries do not grow
+// with the number of applications.
+func setAmounts(ctx context.Context, q store.Q, column string, amounts map[int64]CZK, now time.Time) error {
+	ids := make([]int64, 0, len(amounts))
+	for id := range amounts {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for len(ids) > 0 {
+		chunk := ids[:min(400, len(ids))]
+		ids = ids[len(chunk):]
+		var b strings.Builder
+		args := make([]any, 0, 2*len(chunk)+1)
+		b.WriteString("UPDATE grant_applications SET " + column + " = CASE id")
+		for _, id := range chunk {
+			b.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
+			args = append(args, id, int64(amounts[id]))
+		}
+		b.WriteString(" END, updated_at = ? WHERE id IN (" + joinIDs(chunk) + ")")
+		args = append(args, now)
+		if _, err := q.Exec(ctx, b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -53,7 +53,11 @@ func (h *Handler) renderAllocation(w http.ResponseWriter, r *http.Request, c *Ca
 	for _, row := range pn.Rows {
 		proposed = proposed || row.Proposed != nil
 	}
-	p.Data = map[string]any{"P": pn, "C": c, "Bodies": bodies, "Reasons": reasons, "Proposed": proposed,
+	letters, err := h.Svc.LetterStatus(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	p.Data = map[string]any{"P": pn, "C": c, "Bodies": bodies, "Letters": letters, "Reasons": reasons, "Proposed": proposed,
 		"Decided": !c.DecisionDate.IsZero(), "Over": pn.Allocated > c.Budget}
 	h.R.Render(w, r, status, "grant/allocation", p)
 	return nil
@@ -216,9 +220,15 @@ func (h *Handler) ShowSettlement(w http.ResponseWriter, r *http.Request) error {
 
 // SettleRow is one budget line of the settlement form.
 type SettleRow struct {
+	Kind  string
+	Line  BudgetLine
+	Field web.FieldView
+}
+
+// SettleBlock is one service's lines of the settlement form.
+type SettleBlock struct {
 	Service string
-	Line    BudgetLine
-	Field   web.FieldView
+	Rows    []SettleRow
 }
 
 func (h *Handler) renderSettlement(w http.ResponseWriter, r *http.Request, a *Application, c *Call, st *Settlement, f *web.Form, status int) error {
@@ -226,19 +236,21 @@ func (h *Handler) renderSettlement(w http.ResponseWriter, r *http.Request, a *Ap
 	p := h.page(r, "grant.settle.title", "Org", a.Organisation, "Title", c.Title)
 	p.Crumb("/dotace/zadosti/"+itoa(a.ID), a.Organisation)
 	p.Form, p.Wide = f, true
-	var rows []SettleRow
+	var blocks []SettleBlock
 	for _, sv := range a.Services {
+		b := SettleBlock{Service: sv.ServiceName}
 		for _, l := range sv.Lines {
 			if l.Requested == 0 && l.Actual == nil {
 				continue
 			}
 			fv := p.Field(ActualField(l.ID), "grant.settle.actual", "inputmode=numeric")
 			fv.Label = p.L.T("grant.line."+l.Kind) + " – " + sv.ServiceName
-			rows = append(rows, SettleRow{Service: sv.ServiceName, Line: l, Field: fv})
+			b.Rows = append(b.Rows, SettleRow{Kind: p.L.T("grant.line." + l.Kind), Line: l, Field: fv})
 		}
+		blocks = append(blocks, b)
 	}
 	editable := !u.IsStaff() && (st.State == SettleDraft || st.State == SettleReturned)
-	p.Data = map[string]any{"A": a, "C": c, "S": st, "Rows": rows, "Editable": editable,
+	p.Data = map[string]any{"A": a, "C": c, "S": st, "Blocks": blocks, "Editable": editable,
 		"CanDecide": u.IsStaff() && st.State == SettleSubmitted}
 	h.R.Render(w, r, status, "grant/settlement", p)
 	return nil

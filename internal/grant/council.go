@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,11 +76,11 @@ func (s *Service) Decide(ctx context.Context, callID int64, body, number string,
 		if err := updateCall(ctx, tx, &c, &before); err != nil {
 			return err
 		}
+		if err := setAmounts(ctx, tx, "decided", amounts, s.now()); err != nil {
+			return err
+		}
 		for _, r := range p.Rows {
 			v := amounts[r.App.ID]
-			if _, err := tx.Exec(ctx, `UPDATE grant_applications SET decided = ?, updated_at = ? WHERE id = ?`, v, s.now(), r.App.ID); err != nil {
-				return err
-			}
 			if s.Outbox != nil {
 				if err := s.mailLetter(ctx, tx, &c, r, v); err != nil {
 					return err
@@ -95,11 +96,25 @@ func (s *Service) Decide(ctx context.Context, callID int64, body, number string,
 	return &c, nil
 }
 
+// LetterStatus is how the letters of a decided call are doing (nil
+// without an outbox).
+func (s *Service) LetterStatus(ctx context.Context, c *Call) (*MailStatus, error) {
+	if s.Outbox == nil || c.DecisionDate.IsZero() {
+		return nil, nil
+	}
+	st, err := s.Outbox.Status(ctx, CallRef(c.ID))
+	return &st, err
+}
+
 // Letter is the text of the letter to an applicant: the decision and the
 // evaluation by criterion (mean scores, the evaluators' comments), no names.
 func Letter(c *Call, r RankRow, amount CZK) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Dobrý den,\n\n%s rozhodla/o usnesením č. %s ze dne %s o dotacích z výzvy „%s“.\n\n", c.DecisionBody, c.DecisionNumber, czDate(c.DecisionDate), c.Title)
+	verb := "rozhodla"
+	if strings.HasPrefix(c.DecisionBody, "Zastupitelstvo") {
+		verb = "rozhodlo"
+	}
+	fmt.Fprintf(&b, "Dobrý den,\n\n%s %s usnesením č. %s ze dne %s o dotacích z výzvy „%s“.\n\n", c.DecisionBody, verb, c.DecisionNumber, czDate(c.DecisionDate), c.Title)
 	fmt.Fprintf(&b, "Žadatel: %s\nPožadováno: %s\n", r.App.Organisation, czk(r.Requested))
 	if amount > 0 {
 		fmt.Fprintf(&b, "Schválená dotace: %s\n", czk(amount))
@@ -123,8 +138,8 @@ func Letter(c *Call, r RankRow, amount CZK) string {
 			if sc := g.Scores[cr.ID]; sc.Score != nil {
 				sum += *sc.Score
 				n++
-				if strings.TrimSpace(sc.Comment) != "" {
-					comments = append(comments, sc.Comment)
+				if cm := strings.TrimSpace(sc.Comment); cm != "" && !slices.Contains(comments, cm) {
+					comments = append(comments, cm)
 				}
 			}
 		}
@@ -147,7 +162,7 @@ func (s *Service) mailLetter(ctx context.Context, q store.Q, c *Call, r RankRow,
 	if r.App.ContactEmail == "" {
 		return nil
 	}
-	return s.Outbox.Enqueue(ctx, q, "letter", appRef(r.App), mail.Message{To: []string{r.App.ContactEmail},
+	return s.Outbox.Enqueue(ctx, q, "letter", CallRef(c.ID), mail.Message{To: []string{r.App.ContactEmail},
 		Subject: "Rozhodnutí o dotaci: " + c.Title, Text: Letter(c, r, amount)})
 }
 

@@ -385,6 +385,11 @@ func (s *Service) Board(ctx context.Context, c *Call) (*AssignmentBoard, error) 
 			b.Suggested++
 		}
 		row.Disagree = needThird(c, row.Assigned)
+		for _, g := range row.Assigned {
+			if g.Third && g.Counts() {
+				row.Disagree = "" // the third evaluation says why
+			}
+		}
 		b.Rows = append(b.Rows, row)
 	}
 	return b, nil
@@ -780,7 +785,7 @@ func Disagreement(c *Call, a, b *Assignment) string {
 		for _, cr := range c.Criteria {
 			sa, sb := a.Scores[cr.ID].Score, b.Scores[cr.ID].Score
 			if sa != nil && sb != nil && absInt(*sa-*sb) >= c.DisagreePoints {
-				why = append(why, fmt.Sprintf("u kritéria „%s“ %d a %d body (rozdíl alespoň %d)", cr.Name, *sa, *sb, c.DisagreePoints))
+				why = append(why, fmt.Sprintf("u kritéria „%s“ body %d a %d (rozdíl alespoň %d)", cr.Name, *sa, *sb, c.DisagreePoints))
 			}
 		}
 	}

@@ -33,7 +33,7 @@ func (h *Handler) renderBoard(w http.ResponseWriter, r *http.Request, c *Call, f
 	p := h.page(r, "grant.assign.title", "Title", c.Title)
 	p.Crumb("/dotace/vyzvy/"+itoa(c.ID), c.Title)
 	p.Form, p.Wide = f, true
-	p.Data = map[string]any{"B": b, "C": c}
+	p.Data = map[string]any{"B": b, "C": c, "Decided": !c.DecisionDate.IsZero()}
 	h.R.Render(w, r, status, "grant/board", p)
 	return nil
 }

@@ -83,7 +83,7 @@ func TestDisagreementRules(t *testing.T) {
 	c = testCall()
 	c.DisagreePct, c.DisagreeRecommend = 0, false
 	a, b = asg(1, false, true, c, 5, 2), asg(2, false, true, c, 2, 2)
-	if why := Disagreement(c, &a, &b); !strings.Contains(why, "„A“ 5 a 2 body") {
+	if why := Disagreement(c, &a, &b); !strings.Contains(why, "„A“ body 5 a 2") {
 		t.Errorf("criterion: %q", why)
 	}
 	b = asg(2, false, true, c, 3, 2)

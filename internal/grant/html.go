@@ -191,9 +191,16 @@ func dateValue(d store.Date) string {
 	return d.String()
 }
 
+func amountValue(n CZK) string {
+	if n == 0 {
+		return ""
+	}
+	return itoa(int64(n))
+}
+
 func callValues(c *Call) url.Values {
 	v := url.Values{"title": {c.Title}, "year": {strconv.Itoa(c.Year)}, "description": {c.Description},
-		"budget": {itoa(int64(c.Budget))}, "max_request": {itoa(int64(c.MaxRequest))}, "scale_max": {strconv.Itoa(c.ScaleMax)},
+		"budget": {amountValue(c.Budget)}, "max_request": {amountValue(c.MaxRequest)}, "scale_max": {strconv.Itoa(c.ScaleMax)},
 		"eligible_types": c.EligibleTypes, "published_on": {dateValue(c.PublishedOn)}, "apply_from": {dateValue(c.ApplyFrom)},
 		"apply_until": {dateValue(c.ApplyUntil)}, "evaluate_until": {dateValue(c.EvaluateUntil)}, "decide_on": {dateValue(c.DecideOn)},
 		"settle_until": {dateValue(c.SettleUntil)}, "formal_checks": {strings.Join(c.FormalChecks, "\n")},
@@ -206,7 +213,9 @@ func callValues(c *Call) url.Values {
 		v.Set("disagree_recommend", "on")
 	}
 	for i, cr := range c.Criteria {
-		v.Set(CriterionField(i, "id"), itoa(cr.ID))
+		if cr.ID != 0 {
+			v.Set(CriterionField(i, "id"), itoa(cr.ID))
+		}
 		v.Set(CriterionField(i, "name"), cr.Name)
 		v.Set(CriterionField(i, "description"), cr.Description)
 		v.Set(CriterionField(i, "weight"), strconv.Itoa(cr.Weight))
@@ -847,6 +856,29 @@ func (h *Handler) renderApplication(w http.ResponseWriter, r *http.Request, a *A
 		"Decisions": options(p.L, "grant.check.", []string{CheckPassed, CheckReturned, CheckExcluded}),
 		"CanCheck":  u.IsStaff() && (a.State == StateSubmitted || a.State == StatePassed || a.State == StateExcluded),
 		"CanReopen": u.IsStaff() && a.State != StateDraft && c.Phase(h.Svc.Today()) != PhaseDecided}
+	if u.IsStaff() || c.Phase(h.Svc.Today()) == PhaseDecided {
+		pn, err := h.Svc.Panel(r.Context(), c)
+		if err != nil {
+			return err
+		}
+		for _, row := range pn.Rows {
+			if row.App.ID != a.ID {
+				continue
+			}
+			row := row
+			if u.IsStaff() {
+				data["Row"] = &row
+			}
+			if c.Phase(h.Svc.Today()) == PhaseDecided {
+				var amount CZK
+				if a.Decided != nil {
+					amount = *a.Decided
+				}
+				data["Letter"] = Letter(c, row, amount)
+				data["Settle"] = amount > 0
+			}
+		}
+	}
 	p.Data = data
 	h.R.Render(w, r, status, "grant/application", p)
 	return nil

@@ -15,7 +15,18 @@ import (
 // is about ("grant_application:12").
 type Outbox interface {
 	Enqueue(ctx context.Context, q store.Q, kind, ref string, m mail.Message) error
+	// Status counts the queued messages of ref by their fate.
+	Status(ctx context.Context, ref string) (MailStatus, error)
 }
+
+// MailStatus is how the e-mails about something are doing.
+type MailStatus struct {
+	Total, Sent, Pending, Failed int
+	LastError                    string
+}
+
+// CallRef is the outbox reference of a call's letters to its applicants.
+func CallRef(id int64) string { return "grant_call:" + itoa(id) }
 
 const signature = "\nS pozdravem\nkoordinátor komunitního plánování sociálních služeb\n"
 

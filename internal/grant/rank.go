@@ -277,13 +277,17 @@ type Chart struct {
 }
 
 func rankChart(p *Panel) Chart {
-	ch := Chart{Width: 640}
+	ch := Chart{Width: 680}
 	for _, r := range p.Rows {
 		if !r.Complete {
 			continue
 		}
 		y := 10 + len(ch.Bars)*26
-		ch.Bars = append(ch.Bars, ChartBar{Label: r.App.Organisation, Score: r.Score, Y: y, TY: y + 15, Width: int(math.Round(float64(r.Score) * 3.2))})
+		label := r.App.Organisation
+		if rs := []rune(label); len(rs) > 34 {
+			label = string(rs[:33]) + "…"
+		}
+		ch.Bars = append(ch.Bars, ChartBar{Label: label, Score: r.Score, Y: y, TY: y + 15, Width: int(math.Round(float64(r.Score) * 3.2))})
 		if len(ch.Bars) == 40 {
 			break
 		}

@@ -551,7 +551,7 @@ func TestMinutesPDFText(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "zapis.pdf")
 	os.WriteFile(path, b, 0o600)
-	out, err := exec.Command(pdftotext, "-layout", path, "-").Output()
+	out, err := exec.Command(pdftotext, path, "-").Output() // reading order (the tagged PDF wraps cells where -layout would interleave columns)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -443,7 +443,7 @@ func (s *Service) MinutesPDF(ctx context.Context, meetingID int64, l *i18n.Local
 		}
 	}
 	title := l.T("group.pdf.title", "Group", m.GroupName, "Date", l.Date(m.StartsAt))
-	doc := pdf.New(title, pdf.Options{Author: m.GroupName, Subject: l.T("group.minutes.title"), Lang: l.Lang, Now: s.Now})
+	doc := pdf.New(title, pdf.Options{Author: m.GroupName, Subject: l.T("group.minutes.title"), Lang: l.Lang, Now: s.Now, Tagged: true})
 	state := l.T("group.minutes.state." + mins.State)
 	doc.KeyValue([][2]string{
 		{l.T("group.field.group"), m.GroupName + " (" + m.GroupCode + ")"},

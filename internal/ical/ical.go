@@ -214,9 +214,9 @@ func addEvent(cal *ics.Calendar, ev Event, loc *time.Location) *ics.VEvent {
 			e.SetEndAt(ev.End)
 		}
 	default:
-		e.SetProperty(ics.ComponentPropertyDtStart, ev.Start.In(loc).Format("20060102T150405"), ics.WithTZID(TZID))
+		setTime(e, ics.ComponentPropertyDtStart, ev.Start, loc)
 		if !ev.End.IsZero() {
-			e.SetProperty(ics.ComponentPropertyDtEnd, ev.End.In(loc).Format("20060102T150405"), ics.WithTZID(TZID))
+			setTime(e, ics.ComponentPropertyDtEnd, ev.End, loc)
 		}
 	}
 	e.SetSummary(cleanText(ev.Summary))
@@ -244,6 +244,20 @@ func addEvent(cal *ics.Calendar, ev Event, loc *time.Location) *ics.VEvent {
 		e.SetLastModifiedAt(ev.Updated)
 	}
 	return e
+}
+
+// setTime writes t as Prague local time with its TZID; a time in the hour
+// that happens twice when the clocks go back (02:30 on the last Sunday of
+// October is both CEST and CET) is written in UTC instead, which every
+// client reads as the one instant it is.
+func setTime(e *ics.VEvent, prop ics.ComponentProperty, t time.Time, loc *time.Location) {
+	const layout = "20060102T150405"
+	wall := t.In(loc).Format(layout)
+	if t.Add(-time.Hour).In(loc).Format(layout) == wall || t.Add(time.Hour).In(loc).Format(layout) == wall {
+		e.SetProperty(prop, t.UTC().Format(layout)+"Z")
+		return
+	}
+	e.SetProperty(prop, wall, ics.WithTZID(TZID))
 }
 
 // dateOf keeps the calendar date as the caller wrote it, in t's own zone.

@@ -29,6 +29,10 @@ type Options struct {
 	TOC bool
 	// Now gives the creation date; nil means time.Now. Tests replace it.
 	Now func() time.Time
+	// Tagged prints the document as an accessible, tagged PDF through
+	// headless Chromium where it is installed (see tagged.go); else, and
+	// when false, fpdf lays it out.
+	Tagged bool
 }
 
 // Doc is a document being built. It is not safe for concurrent use.
@@ -37,6 +41,9 @@ type Doc struct {
 	opts     Options
 	ops      []func(*renderer)
 	headings []heading
+	html     []htmlOp // the same content for the tagged rendition
+	// Engine is what wrote the last WriteTo: "chromium" (tagged) or "fpdf".
+	Engine string
 }
 
 type heading struct {
@@ -63,11 +70,13 @@ func (d *Doc) Heading(level int, text string) {
 	i := len(d.headings)
 	d.headings = append(d.headings, heading{level, text})
 	d.ops = append(d.ops, func(r *renderer) { r.heading(i) })
+	d.html = append(d.html, htmlOp{kind: "h", level: level, index: i, text: text})
 }
 
 // Paragraph adds wrapped body text; "\n" starts a new line.
 func (d *Doc) Paragraph(text string) {
 	d.ops = append(d.ops, func(r *renderer) { r.paragraph(text) })
+	d.html = append(d.html, htmlOp{kind: "p", text: text})
 }
 
 // Table adds a bordered table. widths are relative column widths scaled to
@@ -77,6 +86,7 @@ func (d *Doc) Table(headers []string, rows [][]string, widths []float64) {
 	d.ops = append(d.ops, func(r *renderer) {
 		r.grid(gridSpec{headers: headers, rows: rows, widths: widths, border: true})
 	})
+	d.html = append(d.html, htmlOp{kind: "table", headers: headers, rows: rows})
 }
 
 // KeyValue adds label–value pairs (e.g. "Poskytovatel: Charita"), labels in
@@ -89,16 +99,28 @@ func (d *Doc) KeyValue(pairs [][2]string) {
 	d.ops = append(d.ops, func(r *renderer) {
 		r.grid(gridSpec{rows: rows, widths: []float64{1, 2}, boldFirstColumn: true})
 	})
+	d.html = append(d.html, htmlOp{kind: "kv", rows: rows})
 }
 
 // PageBreak starts a new page.
 func (d *Doc) PageBreak() {
 	d.ops = append(d.ops, func(r *renderer) { r.f.AddPage() })
+	d.html = append(d.html, htmlOp{kind: "break"})
 }
 
 // WriteTo lays the document out and writes the PDF to w. It implements
 // io.WriterTo; the count is of bytes written to w.
 func (d *Doc) WriteTo(w io.Writer) (int64, error) {
+	if path := chromiumPath(); d.opts.Tagged && path != "" {
+		if b, err := d.printTagged(path); err == nil {
+			d.Engine = "chromium"
+			n, err := w.Write(b)
+			return int64(n), err
+		}
+		// A browser that fails (missing libraries, a timeout) leaves the
+		// untagged layout, so the document still arrives.
+	}
+	d.Engine = "fpdf"
 	var (
 		r     *renderer
 		pages []int // page of each heading, from the previous pass

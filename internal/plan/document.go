@@ -102,7 +102,7 @@ func (d docModel) html() (string, error) {
 }
 
 func (d docModel) pdf(author string, now func() time.Time) ([]byte, error) {
-	doc := pdf.New(d.Title, pdf.Options{Author: author, Subject: d.Subtitle, TOC: true, Now: now})
+	doc := pdf.New(d.Title, pdf.Options{Author: author, Subject: d.Subtitle, TOC: true, Now: now, Tagged: true})
 	doc.Paragraph(d.Subtitle)
 	first := true
 	for _, b := range d.Blocks {

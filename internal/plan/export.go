@@ -9,8 +9,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"kpss/internal/apperr"
+	"kpss/internal/czech"
 	"kpss/internal/export"
 	"kpss/internal/web"
 )
@@ -119,6 +122,20 @@ func ParseIndicatorCSV(b []byte) ([]IndicatorValue, error) {
 		f.Add("file", "plan.err.csv_line", "Line", strconv.Itoa(line), "Problem", problem)
 		return f.Err()
 	}
+	// A file saved in Windows-1250 (Excel's "CSV" on a Czech Windows) is
+	// refused with the line, rather than stored as mojibake (or refused by
+	// PostgreSQL as an internal error).
+	if !utf8.Valid(b) {
+		at := 0
+		for at < len(b) {
+			r, n := utf8.DecodeRune(b[at:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			at += n
+		}
+		return nil, bad(bytes.Count(b[:at], []byte("\n"))+1, "soubor není v kódování UTF-8 (v Excelu jej uložte jako „CSV UTF-8“)")
+	}
 	var out []IndicatorValue
 	for line := 1; ; line++ {
 		rec, err := rd.Read()
@@ -145,13 +162,18 @@ func ParseIndicatorCSV(b []byte) ([]IndicatorValue, error) {
 		if err != nil || year < 2000 || year > 2100 {
 			return nil, bad(line, "rok není platný")
 		}
-		v, err := strconv.ParseFloat(cleanNum(rec[2]), 64)
+		v, err := czech.ParseNumber(rec[2])
 		if err != nil {
 			return nil, bad(line, fmt.Sprintf("hodnota %q není číslo", rec[2]))
 		}
 		note := ""
 		if len(rec) > 3 {
-			note = strings.TrimSpace(rec[3])
+			note = strings.TrimSpace(strings.Map(func(r rune) rune {
+				if unicode.IsControl(r) && r != '\n' && r != '\t' {
+					return -1 // a NUL would not even reach the database
+				}
+				return r
+			}, rec[3]))
 		}
 		out = append(out, IndicatorValue{IndicatorID: id, Year: year, Value: v, Note: note})
 	}

@@ -94,26 +94,16 @@ func isStaff(r *http.Request) bool { return auth.UserFrom(r.Context()).IsStaff()
 
 // ---------- number parsing (Czech spaces and decimal commas)
 
-func cleanNum(v string) string {
-	var b strings.Builder
-	for _, r := range strings.TrimSpace(v) {
-		switch r {
-		case ' ', '\u00a0', '\u202f':
-		case ',':
-			b.WriteRune('.')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
+// formInt and formFloat read what people type ("12 345", "12,5", "−3")
+// through czech.ParseInt/ParseNumber: never NaN or Inf, which
+// strconv.ParseFloat takes ("NaN" would pass every range check and break
+// the JSON of the dashboard).
 func formInt(f *web.Form, name string, fields apperr.Fields) int64 {
-	v := cleanNum(f.Get(name))
+	v := f.Get(name)
 	if v == "" {
 		return 0
 	}
-	n, err := strconv.ParseInt(v, 10, 64)
+	n, err := czech.ParseInt(v)
 	if err != nil {
 		fields.Add(name, "plan.err.whole_number")
 	}
@@ -121,13 +111,13 @@ func formInt(f *web.Form, name string, fields apperr.Fields) int64 {
 }
 
 func formFloat(f *web.Form, name string, fields apperr.Fields) float64 {
-	v := cleanNum(f.Get(name))
+	v := f.Get(name)
 	if v == "" {
 		return 0
 	}
-	n, err := strconv.ParseFloat(v, 64)
+	n, err := czech.ParseNumber(v)
 	if err != nil {
-		fields.Add(name, "err.number")
+		fields.Add(name, "err.decimal")
 	}
 	return n
 }

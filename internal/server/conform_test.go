@@ -23,6 +23,7 @@ import (
 
 	"kpss/internal/audit"
 	"kpss/internal/group"
+	"kpss/internal/pdf"
 )
 
 // A coordinator uploads the registry's real export with its code lists; without
@@ -785,10 +786,10 @@ func vnuJar(t *testing.T) string {
 	_, err := os.Stat(jar)
 	_, jerr := exec.LookPath("java")
 	if err != nil || jerr != nil {
-		if os.Getenv("KPSS_REQUIRE_BROWSER") == "1" {
+		if os.Getenv("CI") != "" { // CI installs both (.ci/run); a developer may not have run npm ci since vnu-jar came
 			t.Fatalf("the Nu Html Checker needs java and node_modules/vnu-jar (npm ci): %v %v", err, jerr)
 		}
-		t.Skip("no java or node_modules/vnu-jar")
+		t.Skip("no java or node_modules/vnu-jar: run npm ci")
 	}
 	return jar
 }
@@ -867,6 +868,64 @@ func TestConformHTMLValid(t *testing.T) {
 	for _, m := range res.Messages {
 		if m.Type == "error" || m.Type == "non-document-error" {
 			t.Errorf("%s line %d: %s\n    %s", names[m.URL], m.LastLine, m.Message, m.Extract)
+		}
+	}
+}
+
+// pdfStructure is what pdfinfo says of a PDF: its info and its structure tree.
+func pdfStructure(t *testing.T, b []byte) (info, tree string) {
+	t.Helper()
+	if _, err := exec.LookPath("pdfinfo"); err != nil {
+		t.Skip("pdfinfo not found (poppler-utils)")
+	}
+	f := filepath.Join(t.TempDir(), "doc.pdf")
+	os.WriteFile(f, b, 0o600)
+	i, err := exec.Command("pdfinfo", f).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v", err)
+	}
+	s, _ := exec.Command("pdfinfo", "-struct", f).Output()
+	return string(i), string(s)
+}
+
+// The tagged documents are accessible PDFs: tagged, with a structure tree of
+// headings and tables with header cells, the language Czech and the title.
+func TestConformTaggedPDFs(t *testing.T) {
+	if !pdf.TaggedAvailable() {
+		if os.Getenv("KPSS_REQUIRE_BROWSER") == "1" {
+			t.Fatal("no Chromium to print tagged PDFs")
+		}
+		t.Skip("no Chromium")
+	}
+	e := newTestEnv(t, "sqlite")
+	ctx := context.Background()
+	var minutes, document int64
+	e.db.QueryRow(ctx, `SELECT meeting_id FROM minutes_versions ORDER BY meeting_id LIMIT 1`).Scan(&minutes)
+	e.db.QueryRow(ctx, `SELECT id FROM plan_documents ORDER BY id LIMIT 1`).Scan(&document)
+	docs := map[string]*http.Cookie{"/katalog/tisk.pdf": nil, fmt.Sprintf("/jednani/%d/zapis.pdf", minutes): e.session("koordinator")}
+	if document != 0 {
+		docs[fmt.Sprintf("/plan/dokumenty/%d/pdf", document)] = e.session("ridici")
+	}
+	for path, c := range docs {
+		rec := e.do("GET", path, nil, c)
+		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" {
+			t.Fatalf("GET %s: %d", path, rec.Code)
+		}
+		info, tree := pdfStructure(t, rec.Body.Bytes())
+		if !regexp.MustCompile(`(?m)^Tagged:\s+yes`).MatchString(info) || !regexp.MustCompile(`(?m)^Title:\s+\S`).MatchString(info) {
+			t.Errorf("GET %s: not tagged or no title:\n%s", path, info)
+		}
+		want := []string{"H1", "H2", "Table", "TH", "TD"}
+		if strings.Contains(path, "katalog") {
+			want = append(want, "H3", "/Scope /Row")
+		}
+		for _, want := range want {
+			if !strings.Contains(tree, want) {
+				t.Errorf("GET %s: the structure tree has no %s:\n%.600s", path, want, tree)
+			}
+		}
+		if !bytes.Contains(rec.Body.Bytes(), []byte("/Lang (cs)")) {
+			t.Errorf("GET %s: no /Lang (cs)", path)
 		}
 	}
 }

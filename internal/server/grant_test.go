@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -269,7 +270,13 @@ func mustCall(t testing.TB, e *testEnv, id int64) *grant.Call {
 // The provider sees only its own organisation's applications (pages, API,
 // attachments); the formal check returns or passes them.
 func TestGrantProviderSeesOnlyOwnApplications(t *testing.T) {
-	e := newTestEnv(t, "sqlite")
+	for _, engine := range storetestEngines() {
+		t.Run(engine, func(t *testing.T) { grantOwnApplications(t, engine) })
+	}
+}
+
+func grantOwnApplications(t *testing.T, engine string) {
+	e := newTestEnv(t, engine)
 	ctx := context.Background()
 	if _, err := e.srv.Auth().CreateUser(ctx, auth.UserInput{Login: "nadeje", Role: auth.RoleProvider, OrganisationID: &e.ids.otherOrg, Active: true}, demoPassword, true); err != nil {
 		t.Fatal(err)
@@ -518,6 +525,14 @@ func TestGrantEvaluationBlindWithConflictsAndThirdEvaluator(t *testing.T) {
 				t.Fatalf("no comment: %d %s", rec.Code, grantErrors(rec.Body.String()))
 			}
 			form := grantScoreForm(c, []int{5, 4, 5, 5}, "Tajný komentář prvního hodnotitele.", true)
+			app, _ := grantSvc(e).FindApplication(ctx, appID)
+			line := app.Services[0].Lines[0].ID
+			form.Set(grant.FlagField(line, "kind"), "overstated")
+			form.Set(grant.FlagField(line, "amount"), "999 999 999")
+			if rec := e.do("POST", p1, form, ev1); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Zadejte částku snížení od 1 Kč") {
+				t.Fatalf("flag over the line: %d", rec.Code)
+			}
+			form.Set(grant.FlagField(line, "amount"), "10 000")
 			if rec := e.do("POST", p1, form, ev1); rec.Code != http.StatusSeeOther {
 				t.Fatalf("submit 1: %d %s", rec.Code, grantErrors(rec.Body.String()))
 			}
@@ -548,7 +563,7 @@ func TestGrantEvaluationBlindWithConflictsAndThirdEvaluator(t *testing.T) {
 				t.Fatalf("no third evaluator: %v", err)
 			}
 			if login == "hodnotitel5" || !strings.Contains(reason, "součty se liší o 55,0 bodu ze 100 (více než 20 % maxima)") || !strings.Contains(reason, "doporučuje a druhý ne") ||
-				!strings.Contains(reason, "5 a 2 body (rozdíl alespoň 3)") {
+				!strings.Contains(reason, "body 5 a 2 (rozdíl alespoň 3)") {
 				t.Errorf("third %s: %q", login, reason)
 			}
 			if page := e.do("GET", board, nil, coord).Body.String(); !strings.Contains(page, "Proč třetí: součty se liší") {
@@ -564,6 +579,10 @@ func TestGrantEvaluationBlindWithConflictsAndThirdEvaluator(t *testing.T) {
 			}
 			if page := e.do("GET", board, nil, coord).Body.String(); !strings.Contains(page, "střet zájmů") {
 				t.Errorf("board does not show the declared conflict")
+			}
+			// The flag halves over two evaluations: 10 000 Kč off by one, none by the other.
+			if page := e.do("GET", "/dotace/vyzvy/"+strconv.FormatInt(callID, 10)+"/poradi", nil, coord).Body.String(); !strings.Contains(page, "565\u00a0000\u00a0Kč") {
+				t.Errorf("adjusted request not on the ranking")
 			}
 			if grantAudits(t, e, "assignment", "declare-conflict", third) != 1 || grantAudits(t, e, "assignment", "submit", g1) != 1 {
 				t.Errorf("audit rows missing")
@@ -625,8 +644,17 @@ func TestGrantRankingResultsExportsAndSettlement(t *testing.T) {
 	if err := json.Unmarshal(r2.Body.Bytes(), &res); err != nil || res["phase"] != "decided" || len(res["results"].([]any)) != 6 {
 		t.Errorf("api results: %v %v", err, res["phase"])
 	}
-	// The settlement: Charita submitted it, the coordinator approves; the return is computed.
+	// The letter: the provider reads its evaluation, no evaluator named.
 	app := strconv.FormatInt(grantAppOf(t, e, grantCallID(t, e, 2026), e.ids.charita), 10)
+	letter := e.do("GET", "/dotace/zadosti/"+app, nil, e.session("poskytovatel")).Body.String()
+	if !strings.Contains(letter, "Dopis žadateli s hodnocením") || !strings.Contains(letter, "Schválená dotace: 570\u00a0000\u00a0Kč") ||
+		!strings.Contains(letter, "Potřebnost služby v území (váha 30 %)") || strings.Contains(letter, "Krajíčková") || strings.Contains(letter, "Čermáková") {
+		t.Errorf("the provider's letter")
+	}
+	if staffView := e.do("GET", "/dotace/zadosti/"+app, nil, coord).Body.String(); !strings.Contains(staffView, "Bc. Eva Krajíčková") {
+		t.Errorf("the coordinator does not see who evaluated")
+	}
+	// The settlement: Charita submitted it, the coordinator approves; the return is computed.
 	page := e.do("GET", "/dotace/zadosti/"+app+"/vyuctovani", nil, e.session("poskytovatel")).Body.String()
 	if !strings.Contains(page, "Vratka nevyčerpané dotace") || !strings.Contains(page, "28\u00a0500\u00a0Kč") {
 		t.Errorf("settlement page: return missing")
@@ -667,5 +695,183 @@ func TestGrantAllocationChangeNeedsReason(t *testing.T) {
 	rec = e.do("POST", "/dotace/vyzvy/"+strconv.FormatInt(callID, 10)+"/rozhodnuti", url.Values{"decision_body": {"Rada města"}, "decision_date": {"2027-03-20"}}, coord)
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Vyplňte číslo usnesení") {
 		t.Errorf("decision without a number: %d", rec.Code)
+	}
+}
+
+// grantSeed adds a call with n passed applications (organisations of their
+// own, one service, six budget lines) each scored by three evaluators, in
+// plain SQL so that large rounds load fast.
+func grantSeed(t testing.TB, e *testEnv, n int) int64 {
+	t.Helper()
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "seed"})
+	src := mustCall(t, e, grantCallID(t, e, 2026))
+	c := *src
+	c.Year, c.Title, c.Budget, c.DecisionDate, c.DecisionNumber, c.DecisionBody = 2030, "Velká výzva", grant.CZK(n)*200000, store.Date{}, "", ""
+	c.PublishedOn, c.ApplyFrom, c.ApplyUntil = store.NewDate(2026, 1, 1), store.NewDate(2026, 1, 2), store.NewDate(2026, 1, 31)
+	c.EvaluateUntil, c.DecideOn, c.SettleUntil = store.Date{}, store.Date{}, store.Date{}
+	for i := range c.Criteria {
+		c.Criteria[i].ID = 0
+	}
+	call, err := grantSvc(e).SaveCall(ctx, 0, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []int64
+	for _, login := range []string{"hodnotitel", "hodnotitel2", "hodnotitel3"} {
+		u, _ := e.srv.Auth().FindUserByLogin(ctx, login)
+		evs = append(evs, u.ID)
+	}
+	now := time.Now().UTC()
+	err = e.db.InTx(ctx, func(tx *store.Tx) error {
+		for i := 0; i < n; i++ {
+			org, err := store.InsertID(ctx, tx, `INSERT INTO organisations (name, kind, created_at, updated_at) VALUES (?, 'provider', ?, ?)`, fmt.Sprintf("Žadatel č. %d", i), now, now)
+			if err != nil {
+				return err
+			}
+			app, err := store.InsertID(ctx, tx, `INSERT INTO grant_applications (call_id, organisation_id, state, contact_name, contact_email, submitted_at, created_at, updated_at)
+				VALUES (?, ?, 'passed', 'Kontakt', 'k@example.cz', ?, ?, ?)`, call.ID, org, now.Add(time.Duration(i)*time.Minute), now, now)
+			if err != nil {
+				return err
+			}
+			req := int64(100000 + (i%7)*50000)
+			svc, err := store.InsertID(ctx, tx, `INSERT INTO grant_app_services (application_id, service_id, service_name, type_code, requested) VALUES (?, ?, 'Služba', 'p40', ?)`, app, 100000+i, req)
+			if err != nil {
+				return err
+			}
+			var firstLine int64
+			for j, k := range grant.LineKinds {
+				r := req / 6
+				if j == 0 {
+					r = req - 5*(req/6)
+				}
+				id, err := store.InsertID(ctx, tx, `INSERT INTO grant_budget_lines (app_service_id, kind, total_cost, other_sources, requested) VALUES (?, ?, ?, ?, ?)`, svc, k, 2*r, r, r)
+				if err != nil {
+					return err
+				}
+				if j == 0 {
+					firstLine = id
+				}
+			}
+			for j, ev := range evs {
+				scores := []int{(i + j) % 6, (i*3 + j) % 6, (i*5 + 2*j) % 6, (i + 2) % 6}
+				var total float64
+				for k, cr := range call.Criteria {
+					total += float64(cr.Weight*scores[k]) / 5
+				}
+				g, err := store.InsertID(ctx, tx, `INSERT INTO grant_assignments (application_id, evaluator_id, third, state, recommend, total, submitted_at, created_at) VALUES (?, ?, ?, 'submitted', ?, ?, ?, ?)`,
+					app, ev, j == 2, total >= 60, total, now, now)
+				if err != nil {
+					return err
+				}
+				for k, cr := range call.Criteria {
+					if _, err := tx.Exec(ctx, `INSERT INTO grant_scores (assignment_id, criterion_id, score, comment) VALUES (?, ?, ?, 'k')`, g, cr.ID, scores[k]); err != nil {
+						return err
+					}
+				}
+				if j == 0 && i%4 == 0 {
+					if _, err := tx.Exec(ctx, `INSERT INTO grant_flags (assignment_id, line_id, kind, amount) VALUES (?, ?, 'overstated', 5000)`, g, firstLine); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return call.ID
+}
+
+// The ranking page and the allocation cost the same number of queries for
+// 10 applications as for 100.
+func TestGrantRankingAndAllocationQueriesIndependentOfSize(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	coord := e.session("koordinator")
+	counts := map[string][]int64{}
+	for _, n := range []int{10, 100} {
+		call := strconv.FormatInt(grantSeed(t, e, n), 10)
+		for _, r := range []struct {
+			name, method, path string
+			form               url.Values
+		}{{"ranking", "GET", "/dotace/vyzvy/" + call + "/poradi", nil}, {"allocation", "POST", "/dotace/vyzvy/" + call + "/rozdeleni", url.Values{"action": {"propose"}}},
+			{"allocation page", "GET", "/dotace/vyzvy/" + call + "/rozdeleni", nil}} {
+			q0 := e.db.QueryCount()
+			rec := e.do(r.method, r.path, r.form, coord)
+			if rec.Code != 200 && rec.Code != 303 {
+				t.Fatalf("%s: %d", r.name, rec.Code)
+			}
+			counts[r.name] = append(counts[r.name], e.db.QueryCount()-q0)
+		}
+		p, err := grantSvc(e).Panel(context.Background(), mustCall(t, e, mustID(call)))
+		if err != nil || p.Complete != n || p.Allocated > p.Budget {
+			t.Fatalf("panel of %d: complete %d allocated %d: %v", n, p.Complete, p.Allocated, err)
+		}
+	}
+	for name, c := range counts {
+		if c[0] != c[1] {
+			t.Errorf("%s: %v queries for 10 and 100 applications", name, c)
+		}
+	}
+	t.Logf("queries: %v", counts)
+}
+
+func mustID(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
+
+// BenchmarkGrantRanking renders the ranking panel of 500 applications ×
+// 3 evaluations, and proposes the allocation, reporting queries per request.
+func BenchmarkGrantRanking(b *testing.B) {
+	for _, engine := range benchEngines() {
+		b.Run(engine, func(b *testing.B) {
+			e := newTestEnv(b, engine)
+			call := strconv.FormatInt(grantSeed(b, e, 500), 10)
+			coord := e.session("koordinator")
+			for _, r := range []struct{ name, method, path string }{{"ranking", "GET", "/dotace/vyzvy/" + call + "/poradi"},
+				{"allocation-page", "GET", "/dotace/vyzvy/" + call + "/rozdeleni"}, {"propose", "POST", "/dotace/vyzvy/" + call + "/rozdeleni"}} {
+				b.Run(r.name, func(b *testing.B) {
+					var form url.Values
+					if r.method == "POST" {
+						form = url.Values{"action": {"propose"}}
+					}
+					q0 := e.db.QueryCount()
+					for i := 0; i < b.N; i++ {
+						if rec := e.do(r.method, r.path, form, coord); rec.Code != 200 && rec.Code != 303 {
+							b.Fatal(rec.Code)
+						}
+					}
+					b.ReportMetric(float64(e.db.QueryCount()-q0)/float64(b.N), "queries/op")
+				})
+			}
+		})
+	}
+}
+
+// The council's decision fixes the amounts within the budget and queues a
+// letter to every applicant through the outbox; the page says how they go.
+func TestGrantDecisionQueuesLetters(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	coord := e.session("koordinator")
+	callID := grantSeed(t, e, 10)
+	call := strconv.FormatInt(callID, 10)
+	if rec := e.do("POST", "/dotace/vyzvy/"+call+"/rozdeleni", url.Values{"action": {"propose"}}, coord); rec.Code != http.StatusSeeOther {
+		t.Fatalf("propose: %d", rec.Code)
+	}
+	rec := e.do("POST", "/dotace/vyzvy/"+call+"/rozhodnuti", url.Values{"decision_body": {"Zastupitelstvo města"}, "decision_number": {"ZM/7/2030"}, "decision_date": {"2030-04-20"}}, coord)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("decide: %d %s", rec.Code, grantErrors(rec.Body.String()))
+	}
+	var letters int
+	if err := e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM outbox WHERE module = 'grant' AND kind = 'letter' AND ref = ?`, grant.CallRef(callID)).Scan(&letters); err != nil || letters != 10 {
+		t.Fatalf("letters queued: %d %v", letters, err)
+	}
+	if page := e.do("GET", "/dotace/vyzvy/"+call+"/rozdeleni", nil, coord).Body.String(); !strings.Contains(page, "Dopisy žadatelům: odesláno 0, čeká 10") {
+		t.Errorf("letters' status missing")
+	}
+	var sum int64
+	if err := e.db.QueryRow(context.Background(), `SELECT COALESCE(SUM(decided), 0) FROM grant_applications WHERE call_id = ?`, callID).Scan(&sum); err != nil || sum <= 0 || sum > 10*200000 {
+		t.Errorf("decided sum %d", sum)
+	}
+	if rec := e.do("POST", "/dotace/vyzvy/"+call+"/rozdeleni", url.Values{"action": {"propose"}}, coord); rec.Code != http.StatusConflict {
+		t.Errorf("re-allocated after the decision: %d", rec.Code)
 	}
 }

@@ -21,6 +21,11 @@ func (g grantOutbox) Enqueue(ctx context.Context, q store.Q, kind, ref string, m
 	return g.o.Enqueue(ctx, q, outbox.Message{Module: "grant", Kind: kind, Ref: ref, Mail: m})
 }
 
+func (g grantOutbox) Status(ctx context.Context, ref string) (grant.MailStatus, error) {
+	st, err := g.o.Status(ctx, ref)
+	return grant.MailStatus{Total: st.Total, Sent: st.Sent, Pending: st.Pending, Failed: st.Failed, LastError: st.LastError}, err
+}
+
 // grantModule is what the grant module's Init returns.
 type grantModule struct {
 	h   *grant.Handler

@@ -5,12 +5,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"kpss/internal/audit"
 	"kpss/internal/czech"
@@ -50,42 +53,14 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (ImportResult, error)
 	if err != nil {
 		return res, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	first, _, _ := bufio.NewReader(bytes.NewReader(data)).ReadLine()
-	cr := csv.NewReader(bytes.NewReader(data))
-	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		cr.Comma = ';'
-	}
-	cr.FieldsPerRecord = -1
-	recs, err := cr.ReadAll()
-	if err != nil {
-		res.Problems = append(res.Problems, fmt.Sprintf("soubor nelze přečíst jako CSV: %v", err))
-		return res, nil
-	}
-	if len(recs) < 2 {
-		res.Problems = append(res.Problems, "soubor nemá žádné řádky s podněty (první řádek je hlavička)")
-		return res, nil
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[strings.TrimSpace(strings.ToLower(h))] = i
-	}
-	for _, req := range []string{"received_at", "text", "category", "municipality"} {
-		if _, ok := col[req]; !ok {
-			res.Problems = append(res.Problems, fmt.Sprintf("hlavička: chybí sloupec „%s“ (sloupce: %s)", req, strings.Join(ImportColumns, ", ")))
-		}
-	}
-	if len(res.Problems) > 0 {
-		return res, nil
-	}
 	// Lookups by folded name (and category code).
+	lk := importLookups{cats: map[string]int64{}}
 	cats, err := s.Categories(ctx, true)
 	if err != nil {
 		return res, err
 	}
-	catBy := map[string]int64{}
 	for _, c := range cats {
-		catBy[czech.Fold(c.Name)], catBy[c.Code] = c.ID, c.ID
+		lk.cats[czech.Fold(c.Name)], lk.cats[c.Code] = c.ID, c.ID
 	}
 	lookup := func(q string) (map[string]int64, error) {
 		rows, err := s.DB.Query(ctx, q)
@@ -107,38 +82,114 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (ImportResult, error)
 		}
 		return m, rows.Err()
 	}
-	muniBy, err := lookup(`SELECT id, name, '' FROM municipalities`)
+	if lk.munis, err = lookup(`SELECT id, name, '' FROM municipalities`); err != nil {
+		return res, err
+	}
+	if lk.groups, err = lookup(`SELECT id, name, code FROM target_groups`); err != nil {
+		return res, err
+	}
+	if lk.depts, err = lookup(`SELECT id, name, '' FROM departments`); err != nil {
+		return res, err
+	}
+	items, problems := parseImport(data, lk, s.now())
+	if len(problems) > 0 {
+		res.Problems = problems
+		return res, nil
+	}
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		for i := range items {
+			x := &items[i]
+			if err := insertSuggestion(ctx, tx, x); err != nil {
+				return err
+			}
+			if err := s.event(ctx, tx, &Event{SuggestionID: x.ID, At: x.ReceivedAt, Kind: EventCreated, ToState: StateNew, InternalNote: "Importováno z CSV."}); err != nil {
+				return err
+			}
+			if x.State != StateNew {
+				at := x.ReceivedAt
+				if x.ClosedAt != nil {
+					at = *x.ClosedAt
+				}
+				if err := s.event(ctx, tx, &Event{SuggestionID: x.ID, At: at, Kind: EventState, FromState: StateNew, ToState: x.State, PublicNote: x.PublicNote}); err != nil {
+					return err
+				}
+			}
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "import", Entity: "suggestion", Summary: fmt.Sprintf("%d podnětů z CSV", len(items))})
+	})
 	if err != nil {
 		return res, err
 	}
-	groupBy, err := lookup(`SELECT id, name, code FROM target_groups`)
-	if err != nil {
-		return res, err
+	res.Imported = len(items)
+	return res, nil
+}
+
+// importLookups map folded names (and codes) to ids.
+type importLookups struct{ cats, munis, groups, depts map[string]int64 }
+
+// parseImport reads the CSV into suggestions, or says what is wrong with
+// it, line by line (in Czech). A row it accepts would pass the public
+// form's checks (Input.Validate) too.
+func parseImport(data []byte, lk importLookups, now time.Time) ([]Suggestion, []string) {
+	var problems []string
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !utf8.Valid(data) {
+		at := 0
+		for at < len(data) {
+			r, n := utf8.DecodeRune(data[at:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			at += n
+		}
+		return nil, []string{fmt.Sprintf("řádek %d: soubor není v kódování UTF-8 (v Excelu jej uložte jako „CSV UTF-8“)", bytes.Count(data[:at], []byte("\n"))+1)}
 	}
-	deptBy, err := lookup(`SELECT id, name, '' FROM departments`)
-	if err != nil {
-		return res, err
+	first, _, _ := bufio.NewReader(bytes.NewReader(data)).ReadLine()
+	cr := csv.NewReader(bytes.NewReader(data))
+	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		cr.Comma = ';'
 	}
-	now := s.now()
+	cr.FieldsPerRecord = -1
+	recs, err := cr.ReadAll()
+	if err != nil {
+		return nil, []string{fmt.Sprintf("soubor nelze přečíst jako CSV: %s", csvProblem(err))}
+	}
+	if len(recs) < 2 {
+		return nil, []string{"soubor nemá žádné řádky s podněty (první řádek je hlavička)"}
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[strings.TrimSpace(strings.ToLower(h))] = i
+	}
+	for _, req := range []string{"received_at", "text", "category", "municipality"} {
+		if _, ok := col[req]; !ok {
+			problems = append(problems, fmt.Sprintf("hlavička: chybí sloupec „%s“ (sloupce: %s)", req, strings.Join(ImportColumns, ", ")))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
 	var items []Suggestion
 	for i, rec := range recs[1:] {
 		line := i + 2
 		get := func(name string) string {
 			if j, ok := col[name]; ok && j < len(rec) {
-				return strings.TrimSpace(rec[j])
+				return strings.TrimSpace(stripControl(rec[j]))
 			}
 			return ""
 		}
 		bad := func(format string, a ...any) {
-			res.Problems = append(res.Problems, fmt.Sprintf("řádek %d: ", line)+fmt.Sprintf(format, a...))
+			problems = append(problems, fmt.Sprintf("řádek %d: ", line)+fmt.Sprintf(format, a...))
 		}
-		if strings.Join(rec, "") == "" {
+		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			continue
 		}
-		before := len(res.Problems)
+		before := len(problems)
 		x := Suggestion{Code: NewCode(), Text: get("text"), Address: get("address"), Source: SourceWorkingGroup, State: StateNew, CreatedAt: now, UpdatedAt: now}
 		if x.Text == "" {
 			bad("chybí text podnětu")
+		} else if utf8.RuneCountInString(x.Text) < 5 {
+			bad("text podnětu je kratší než 5 znaků")
 		}
 		received, ok := parseDay(get("received_at"))
 		if !ok {
@@ -147,18 +198,18 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (ImportResult, error)
 			bad("datum přijetí %s je v budoucnosti", get("received_at"))
 		}
 		x.ReceivedAt = received
-		if id, ok := catBy[czech.Fold(get("category"))]; ok {
+		if id, ok := lk.cats[czech.Fold(get("category"))]; ok {
 			x.CategoryID = id
 		} else {
 			bad("neznámá kategorie „%s“", get("category"))
 		}
-		if id, ok := muniBy[czech.Fold(get("municipality"))]; ok {
+		if id, ok := lk.munis[czech.Fold(get("municipality"))]; ok {
 			x.MunicipalityID = id
 		} else {
 			bad("neznámá obec „%s“", get("municipality"))
 		}
 		if v := get("target_group"); v != "" {
-			if id, ok := groupBy[czech.Fold(v)]; ok {
+			if id, ok := lk.groups[czech.Fold(v)]; ok {
 				x.TargetGroupID = &id
 			} else {
 				bad("neznámá cílová skupina „%s“", v)
@@ -171,7 +222,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (ImportResult, error)
 			x.Source = Source(v)
 		}
 		if v := get("department"); v != "" {
-			if id, ok := deptBy[czech.Fold(v)]; ok {
+			if id, ok := lk.depts[czech.Fold(v)]; ok {
 				x.DepartmentID = &id
 			} else {
 				bad("neznámý odbor „%s“", v)
@@ -201,6 +252,8 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (ImportResult, error)
 				bad("datum uzavření „%s“ není datum", get("closed_at"))
 			case closed.Before(received):
 				bad("datum uzavření je před datem přijetí")
+			case closed.After(now):
+				bad("datum uzavření %s je v budoucnosti", get("closed_at"))
 			default:
 				x.ClosedAt = &closed
 				d := int64(math.Round(closed.Sub(received).Hours() / 24))
@@ -210,42 +263,44 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (ImportResult, error)
 				bad("u vyřešeného podnětu chybí odpověď (answer): co se udělalo")
 			}
 		}
-		if len([]rune(x.Text)) > 5000 {
+		if utf8.RuneCountInString(x.Text) > 5000 {
 			bad("text je delší než 5000 znaků")
 		}
-		if len(res.Problems) == before {
+		if utf8.RuneCountInString(x.Address) > 300 {
+			bad("adresa je delší než 300 znaků")
+		}
+		if utf8.RuneCountInString(x.PublicNote) > 5000 {
+			bad("odpověď je delší než 5000 znaků")
+		}
+		if len(problems) == before {
 			items = append(items, x)
 		}
 	}
-	if len(res.Problems) > 0 {
-		return res, nil
-	}
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
-		for i := range items {
-			x := &items[i]
-			if err := insertSuggestion(ctx, tx, x); err != nil {
-				return err
-			}
-			if err := s.event(ctx, tx, &Event{SuggestionID: x.ID, At: x.ReceivedAt, Kind: EventCreated, ToState: StateNew, InternalNote: "Importováno z CSV."}); err != nil {
-				return err
-			}
-			if x.State != StateNew {
-				at := x.ReceivedAt
-				if x.ClosedAt != nil {
-					at = *x.ClosedAt
-				}
-				if err := s.event(ctx, tx, &Event{SuggestionID: x.ID, At: at, Kind: EventState, FromState: StateNew, ToState: x.State, PublicNote: x.PublicNote}); err != nil {
-					return err
-				}
-			}
+	return items, problems
+}
+
+// csvProblem says in Czech what encoding/csv found wrong.
+func csvProblem(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		what := "chybné uvozovky"
+		if errors.Is(pe.Err, csv.ErrFieldCount) {
+			what = "jiný počet sloupců"
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "import", Entity: "suggestion", Summary: fmt.Sprintf("%d podnětů z CSV", len(items))})
-	})
-	if err != nil {
-		return res, err
+		return fmt.Sprintf("řádek %d: %s", pe.StartLine, what)
 	}
-	res.Imported = len(items)
-	return res, nil
+	return "chybný formát"
+}
+
+// stripControl drops control characters but line breaks and tabs (a NUL
+// would not even reach PostgreSQL).
+func stripControl(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // parseDay reads 2024-03-31, 31.3.2024 or 31. 3. 2024 as noon in Prague.

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"kpss/internal/partner"
 	"kpss/internal/store"
 	"kpss/internal/web"
+	"kpss/internal/web/i18n"
 )
 
 // Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): categories
@@ -475,35 +477,14 @@ func (h *Handler) Open311Post(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return o311Fail(w, format, http.StatusBadRequest, "unknown service_code")
 	}
-	lat, lng := floatPtr(form.Get("lat")), floatPtr(form.Get("long"))
-	addr := form.Get("address_string")
-	if (lat == nil || lng == nil) && addr == "" && form.Get("address_id") == "" {
-		return o311Fail(w, format, http.StatusBadRequest, "lat and long, address_string or address_id is required")
+	in, problem := o311Input(form, cat.ID)
+	if problem != "" {
+		return o311Fail(w, format, http.StatusBadRequest, problem)
 	}
-	if addr == "" && form.Get("address_id") != "" {
-		addr = form.Get("address_id")
-	}
-	in := Input{Text: form.Get("description"), CategoryID: cat.ID, MunicipalityID: int64Of(form.Get("attribute[municipality]")),
-		TargetGroupID: nil, Address: addr, Lat: lat, Lng: lng,
-		ContactName: strings.TrimSpace(form.Get("first_name") + " " + form.Get("last_name")), ContactEmail: form.Get("email"), ContactPhone: form.Get("phone")}
-	if tg := int64Of(form.Get("attribute[target_group]")); tg > 0 {
-		in.TargetGroupID = &tg
-	}
-	in.Consent = in.ContactName != "" || in.ContactEmail != "" || in.ContactPhone != ""
 	x, err := h.Svc.Submit(auth.WithUser(ctx, nil), in)
 	if err != nil {
 		if e, ok := apperr.As(err); ok && e.Code == apperr.Invalid {
-			l := h.R.Localizer(r)
-			var errs []O311Error
-			for _, field := range []string{"text", "category_id", "municipality_id", "target_group_id", "address", "lat", "contact_name", "contact_email", "contact_phone"} {
-				if m, ok := e.Fields[field]; ok {
-					errs = append(errs, O311Error{Code: http.StatusBadRequest, Description: o311Field(field) + ": " + l.Msg(m)})
-				}
-			}
-			if len(errs) == 0 {
-				errs = []O311Error{{Code: http.StatusBadRequest, Description: l.Msg(e.Msg)}}
-			}
-			o311Write(w, http.StatusBadRequest, format, "errors", errs)
+			o311Write(w, http.StatusBadRequest, format, "errors", o311Errors(h.R.Localizer(r), e))
 			return nil
 		}
 		return err
@@ -511,6 +492,46 @@ func (h *Handler) Open311Post(w http.ResponseWriter, r *http.Request) error {
 	o311Write(w, http.StatusCreated, format, "service_requests", []O311Created{{ServiceRequestID: x.Code,
 		ServiceNotice: "Podnět přijat. Stav: " + h.Svc.TrackingURL(x.Code)}})
 	return nil
+}
+
+// o311Input reads the form of POST requests into the suggestion it asks
+// for (categoryID is its service_code's category). problem says what the
+// form lacks in Open311's terms ("" when nothing). Only service_code,
+// description and a place (lat and long, address_string or address_id) are
+// needed; attribute[municipality] is optional (Locate).
+func o311Input(form url.Values, categoryID int64) (Input, string) {
+	lat, lng := floatPtr(form.Get("lat")), floatPtr(form.Get("long"))
+	addr := form.Get("address_string")
+	if (lat == nil || lng == nil) && strings.TrimSpace(addr) == "" && strings.TrimSpace(form.Get("address_id")) == "" {
+		return Input{}, "lat and long, address_string or address_id is required"
+	}
+	if strings.TrimSpace(addr) == "" {
+		addr = form.Get("address_id")
+	}
+	in := Input{Text: form.Get("description"), CategoryID: categoryID, MunicipalityID: int64Of(form.Get("attribute[municipality]")),
+		Address: addr, Lat: lat, Lng: lng,
+		ContactName: strings.TrimSpace(form.Get("first_name") + " " + form.Get("last_name")), ContactEmail: form.Get("email"), ContactPhone: form.Get("phone")}
+	if tg := int64Of(form.Get("attribute[target_group]")); tg > 0 {
+		in.TargetGroupID = &tg
+	}
+	// The app collects the citizen's consent to the contacts it passes on.
+	in.Consent = in.ContactName != "" || in.ContactEmail != "" || in.ContactPhone != ""
+	return in, ""
+}
+
+// o311Errors are the Open311 errors of a validation error: each problem
+// under its Open311 parameter, in the caller's language.
+func o311Errors(l *i18n.Localizer, e *apperr.Error) []O311Error {
+	var errs []O311Error
+	for _, field := range []string{"text", "category_id", "municipality_id", "target_group_id", "address", "lat", "contact_name", "contact_email", "contact_phone", "consent"} {
+		if m, ok := e.Fields[field]; ok {
+			errs = append(errs, O311Error{Code: http.StatusBadRequest, Description: o311Field(field) + ": " + l.Msg(m)})
+		}
+	}
+	if len(errs) == 0 {
+		errs = []O311Error{{Code: http.StatusBadRequest, Description: l.Msg(e.Msg)}}
+	}
+	return errs
 }
 
 // o311Field names our fields by their Open311 parameters in errors.
@@ -534,6 +555,8 @@ func o311Field(f string) string {
 		return "email"
 	case "contact_phone":
 		return "phone"
+	case "consent":
+		return "email/phone (consent)"
 	}
 	return f
 }

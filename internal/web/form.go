@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"kpss/internal/apperr"
+	"kpss/internal/czech"
+	"kpss/internal/store"
 	"kpss/internal/web/i18n"
 )
 
@@ -70,6 +72,53 @@ func (f *Form) Int64s(name string) []int64 {
 		}
 	}
 	return out
+}
+
+// Number reads an optional number typed the Czech way ("12 345,5", "−3";
+// czech.ParseNumber): nil when the field is empty; something that is no
+// number adds "err.decimal" to fields and gives nil.
+func (f *Form) Number(name string, fields apperr.Fields) *float64 {
+	v := f.Get(name)
+	if v == "" {
+		return nil
+	}
+	n, err := czech.ParseNumber(v)
+	if err != nil {
+		fields.Add(name, "err.decimal")
+		return nil
+	}
+	return &n
+}
+
+// Int reads an optional whole number ("18 431"): nil when empty; something
+// else adds "err.number" to fields.
+func (f *Form) Int(name string, fields apperr.Fields) *int64 {
+	v := f.Get(name)
+	if v == "" {
+		return nil
+	}
+	n, err := czech.ParseInt(v)
+	if err != nil {
+		fields.Add(name, "err.number")
+		return nil
+	}
+	return &n
+}
+
+// Day reads an optional date: 2026-03-31 from a date input, or 31. 3. 2026
+// typed where the browser has none; the zero Date when empty; something
+// else adds "err.day" to fields.
+func (f *Form) Day(name string, fields apperr.Fields) store.Date {
+	v := f.Get(name)
+	if v == "" {
+		return store.Date{}
+	}
+	t, err := czech.ParseDate(v)
+	if err != nil || t.Year() < 1900 || t.Year() > 2200 {
+		fields.Add(name, "err.day")
+		return store.Date{}
+	}
+	return store.Date{Time: t}
 }
 
 // Error returns the problem of a field, or "".

@@ -9,6 +9,7 @@ import (
 
 	"kpss/internal/apperr"
 	"kpss/internal/audit"
+	"kpss/internal/group"
 	"kpss/internal/partner"
 	"kpss/internal/store"
 )
@@ -16,6 +17,14 @@ import (
 // Inviter queues invitations to register (the Mailer).
 type Inviter interface {
 	Invite(ctx context.Context, q store.Q, w *Workshop, to []string, batch string) error
+}
+
+// Groups gives the working groups' members (the groups module's service):
+// the members who represent users and carers are invited as such.
+type Groups interface {
+	FindGroups(ctx context.Context, all bool) ([]group.Group, error)
+	FindMembers(ctx context.Context, groupID int64) ([]group.Member, error)
+	Today() store.Date
 }
 
 // InviteResult says what SendInvitations queued.
@@ -26,8 +35,9 @@ type InviteResult struct {
 
 // SendInvitations invites to an open workshop the people of the partners'
 // registry of the chosen audiences – staff of provider organisations,
-// people of commissioners – with an e-mail and a recorded consent, and the
-// extra addresses typed by the coordinator (clubs of users, carers'
+// people of commissioners, and (AudUser) the working groups' members who
+// represent users and carers – with an e-mail and a recorded consent, and
+// the extra addresses typed by the coordinator (clubs of users, carers'
 // associations …). Each address gets one e-mail with the .ics.
 func (s *Service) SendInvitations(ctx context.Context, workshopID int64, audiences []string, extra string) (*InviteResult, error) {
 	if s.Inviter == nil {
@@ -43,7 +53,8 @@ func (s *Service) SendInvitations(ctx context.Context, workshopID int64, audienc
 			to = append(to, addr)
 		}
 	}
-	if s.Partners != nil && (slices.Contains(audiences, AudStaff) || slices.Contains(audiences, AudCommissioner)) {
+	wantUsers := slices.Contains(audiences, AudUser) && s.Groups != nil
+	if s.Partners != nil && (slices.Contains(audiences, AudStaff) || slices.Contains(audiences, AudCommissioner) || wantUsers) {
 		orgs, _, err := s.Partners.FindOrganisations(ctx, partner.Filter{Paging: store.Paging{PerPage: -1}})
 		if err != nil {
 			return nil, err
@@ -56,7 +67,34 @@ func (s *Service) SendInvitations(ctx context.Context, workshopID int64, audienc
 		if err != nil {
 			return nil, err
 		}
+		users := map[int64]bool{}
+		if wantUsers {
+			gs, err := s.Groups.FindGroups(ctx, false)
+			if err != nil {
+				return nil, err
+			}
+			day := s.Groups.Today()
+			for _, g := range gs {
+				ms, err := s.Groups.FindMembers(ctx, g.ID)
+				if err != nil {
+					return nil, err
+				}
+				for _, m := range ms {
+					if m.RepresentsUsers && m.Active(day) {
+						users[m.PersonID] = true
+					}
+				}
+			}
+		}
 		for _, p := range people {
+			if users[p.ID] {
+				if p.Email == "" || !p.Consent || p.Archived {
+					res.Skipped++
+				} else {
+					add(p.Email)
+				}
+				continue
+			}
 			if p.OrganisationID == nil {
 				continue
 			}
@@ -155,9 +193,11 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 }
 
 // Retention: the accessibility needs (health data) are erased a month
-// after the workshop; names, contacts and the rest of a registration two
-// years after it. Certificates keep their holder's name: the verification
-// page must confirm them.
+// after the workshop; two years after it the contacts (e-mail, phone,
+// role) of everyone, and the name and organisation of those who did not
+// attend. The names of those who attended stay with the attendance – the
+// project's evidence of its participants, like the signed sheet – and the
+// certificates keep their holder's name for the verification page.
 const (
 	NeedsRetention = 30 * 24 * time.Hour
 	RegRetention   = 2 * 365 * 24 * time.Hour
@@ -186,8 +226,7 @@ func (s *Service) AnonymiseOld(ctx context.Context, dry bool) (int, error) {
 		}{
 			{now.Sub(last) > RegRetention,
 				`SELECT COUNT(*) FROM workshop_registrations WHERE workshop_id = ? AND anonymised_at IS NULL`,
-				`UPDATE workshop_registrations SET name = '', email = '', phone = '', organisation = '', role = '', needs = '', person_key = '', anonymised_at = ? WHERE workshop_id = ? AND anonymised_at IS NULL`,
-				"registrations"},
+				"", "registrations"},
 			// the needs alone, when the whole registration is not due yet
 			{now.Sub(last) > NeedsRetention && now.Sub(last) <= RegRetention,
 				`SELECT COUNT(*) FROM workshop_registrations WHERE workshop_id = ? AND needs <> ''`,
@@ -207,11 +246,11 @@ func (s *Service) AnonymiseOld(ctx context.Context, dry bool) (int, error) {
 					total += k
 					return nil
 				}
-				args := []any{w.ID}
 				if p.what == "registrations" {
-					args = []any{now, w.ID}
-				}
-				if _, err := tx.Exec(ctx, p.update, args...); err != nil {
+					if err := eraseRegistrations(ctx, tx, w.ID, now); err != nil {
+						return err
+					}
+				} else if _, err := tx.Exec(ctx, p.update, w.ID); err != nil {
 					return err
 				}
 				total += k
@@ -224,4 +263,40 @@ func (s *Service) AnonymiseOld(ctx context.Context, dry bool) (int, error) {
 		}
 	}
 	return total, nil
+}
+
+// eraseRegistrations is the two-year pass over one workshop's registrations.
+func eraseRegistrations(ctx context.Context, tx *store.Tx, workshopID int64, now time.Time) error {
+	rows, err := tx.Query(ctx, `SELECT r.id, r.name FROM workshop_registrations r WHERE r.workshop_id = ? AND r.anonymised_at IS NULL
+		AND EXISTS (SELECT 1 FROM workshop_attendance a WHERE a.registration_id = r.id)`, workshopID)
+	if err != nil {
+		return err
+	}
+	type att struct {
+		id   int64
+		name string
+	}
+	var attended []att
+	for rows.Next() {
+		var a att
+		if err := rows.Scan(&a.id, &a.name); err != nil {
+			rows.Close()
+			return err
+		}
+		attended = append(attended, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// Those who attended keep their name (the ledger then matches them by it).
+	for _, a := range attended {
+		if _, err := tx.Exec(ctx, `UPDATE workshop_registrations SET email = '', phone = '', role = '', needs = '', person_key = ?, anonymised_at = ? WHERE id = ?`,
+			personKey(&Registration{Name: a.name}), now, a.id); err != nil {
+			return err
+		}
+	}
+	_, err = tx.Exec(ctx, `UPDATE workshop_registrations SET name = '', email = '', phone = '', organisation = '', role = '', needs = '', person_key = '', anonymised_at = ?
+		WHERE workshop_id = ? AND anonymised_at IS NULL`, now, workshopID)
+	return err
 }

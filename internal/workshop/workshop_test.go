@@ -495,10 +495,11 @@ func TestRemindersOnceAndRetention(t *testing.T) {
 		f := setup(t, db)
 		n := &fakeNotifier{}
 		f.svc.Notify = n
-		w, regs := f.held(t, 2)
+		w, regs := f.held(t, 3)
 		if _, err := f.svc.CancelRegistration(ctx, regs[1].ID, ""); err != nil {
 			t.Fatal(err)
 		}
+		// The third one attends (recorded on the day, below).
 		n.kinds = nil
 		// Two days before: nothing; the day before: one reminder to the confirmed one; again: nothing.
 		f.clock.Set(f.day.Add(-48 * time.Hour))
@@ -512,7 +513,11 @@ func TestRemindersOnceAndRetention(t *testing.T) {
 		if k, _ := f.svc.SendReminders(ctx); k != 0 {
 			t.Fatal("reminded twice")
 		}
-		if len(n.kinds) != 1 || n.kinds[0] != "reminder:Účastník 00" {
+		f.clock.Set(f.day.Add(8 * time.Hour))
+		if err := f.svc.RecordAttendance(ctx, w.ID, map[int64][]int64{regs[2].ID: {w.Blocks[0].ID}}); err != nil {
+			t.Fatal(err)
+		}
+		if len(n.kinds) != 2 || n.kinds[0] != "reminder:Účastník 00" {
 			t.Fatalf("mails: %v", n.kinds)
 		}
 		// Needs are kept until a month after the workshop, the rest two years.
@@ -524,10 +529,10 @@ func TestRemindersOnceAndRetention(t *testing.T) {
 			t.Fatalf("erased too early: %d", k)
 		}
 		f.clock.Set(f.day.AddDate(0, 2, 0))
-		if k, _ := f.svc.AnonymiseOld(ctx, true); k != 2 {
+		if k, _ := f.svc.AnonymiseOld(ctx, true); k != 3 {
 			t.Fatalf("dry run: %d", k)
 		}
-		if k, _ := f.svc.AnonymiseOld(ctx, false); k != 2 {
+		if k, _ := f.svc.AnonymiseOld(ctx, false); k != 3 {
 			t.Fatalf("needs erased: %d", k)
 		}
 		r, _ := f.svc.RegistrationByToken(ctx, regs[0].Token)
@@ -535,12 +540,19 @@ func TestRemindersOnceAndRetention(t *testing.T) {
 			t.Fatalf("after a month: %+v", r)
 		}
 		f.clock.Set(f.day.AddDate(2, 1, 0))
-		if k, _ := f.svc.AnonymiseOld(ctx, false); k != 2 {
+		if k, _ := f.svc.AnonymiseOld(ctx, false); k != 3 {
 			t.Fatalf("registrations erased: %d", k)
 		}
 		r, _ = f.svc.RegistrationByToken(ctx, regs[0].Token)
 		if r.Name != "" || r.Email != "" || r.AnonymisedAt == nil {
-			t.Fatalf("after two years: %+v", r)
+			t.Fatalf("after two years, a no-show: %+v", r)
+		}
+		r, _ = f.svc.RegistrationByToken(ctx, regs[2].Token)
+		if r.Name != "Účastník 02" || r.Email != "" || r.AnonymisedAt == nil {
+			t.Fatalf("after two years, an attendee keeps the name only: %+v", r)
+		}
+		if rows, _ := f.svc.Ledger(ctx, 2026); len(rows) != 1 || rows[0].Name != "Účastník 02" {
+			t.Fatalf("ledger after retention: %+v", rows)
 		}
 	})
 }

@@ -27,7 +27,14 @@ func Render(src string, shift int) template.HTML {
 		}
 	}
 	var para []string
-	listKind := "" // "ul", "ol" or ""
+	listKind := ""    // "ul", "ol" or ""
+	itemOpen := false // the last <li> waits for its </li> (a continuation may follow)
+	closeItem := func() {
+		if itemOpen {
+			b.WriteString("</li>\n")
+			itemOpen = false
+		}
+	}
 	flushPara := func() {
 		if len(para) > 0 {
 			b.WriteString("<p>")
@@ -37,6 +44,7 @@ func Render(src string, shift int) template.HTML {
 		}
 	}
 	closeList := func() {
+		closeItem()
 		if listKind != "" {
 			b.WriteString("</" + listKind + ">\n")
 			listKind = ""
@@ -68,16 +76,14 @@ func Render(src string, shift int) template.HTML {
 				b.WriteString("<" + kind + ">\n")
 				listKind = kind
 			}
-			b.WriteString("<li>" + Inline(text) + "</li>\n")
+			closeItem()
+			b.WriteString("<li>" + Inline(text))
+			itemOpen = true
 		default:
-			if listKind != "" && strings.HasPrefix(raw, " ") {
+			if itemOpen && strings.HasPrefix(raw, " ") {
 				// An indented line continues the last list item.
-				s := b.String()
-				if i := strings.LastIndex(s, "</li>\n"); i >= 0 && i == len(s)-6 {
-					b.Reset()
-					b.WriteString(s[:i] + " " + Inline(line) + "</li>\n")
-					continue
-				}
+				b.WriteString(" " + Inline(line))
+				continue
 			}
 			closeList()
 			para = append(para, line)
@@ -92,7 +98,6 @@ var (
 	headingRe = regexp.MustCompile(`^(#{1,6})\s+(.+)$`)
 	bulletRe  = regexp.MustCompile(`^[-*+]\s+(.+)$`)
 	numberRe  = regexp.MustCompile(`^[0-9]{1,3}[.)]\s+(.+)$`)
-	linkRe    = regexp.MustCompile(`^\[([^\]]+)\]\(([^)\s]+)\)`)
 )
 
 // Inline renders the inline marks of one line: **bold**, *italic* or
@@ -100,6 +105,12 @@ var (
 func Inline(s string) string {
 	var b strings.Builder
 	text := 0 // start of pending plain text
+	// A link is [text](url): text up to the first ']', url up to the first
+	// ')' with no space in it. The next ']' and the next ')' or space are
+	// looked up once for a run of '[', not once per '[' (a text of many
+	// brackets took quadratic time with a regular expression per '[').
+	nextClose := nextOf(s, func(c byte) bool { return c == ']' })
+	nextEnd := nextOf(s, func(c byte) bool { return c == ')' || c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' })
 	flush := func(i int) {
 		b.WriteString(html.EscapeString(s[text:i]))
 	}
@@ -113,17 +124,24 @@ func Inline(s string) string {
 			text = i
 			continue
 		case rest[0] == '[':
-			if m := linkRe.FindStringSubmatch(rest); m != nil {
-				flush(i)
-				if href, ok := SafeURL(m[2]); ok {
-					b.WriteString(`<a href="` + html.EscapeString(href) + `">` + Inline(m[1]) + `</a>`)
-				} else {
-					b.WriteString(Inline(m[1]))
-				}
-				i += len(m[0])
-				text = i
-				continue
+			j := nextClose(i + 1)
+			if j <= i+1 || j+1 >= len(s) || s[j+1] != '(' {
+				break
 			}
+			k := nextEnd(j + 2)
+			if k <= j+2 || s[k] != ')' {
+				break
+			}
+			label, target := s[i+1:j], s[j+2:k]
+			flush(i)
+			if href, ok := SafeURL(target); ok {
+				b.WriteString(`<a href="` + html.EscapeString(href) + `">` + Inline(label) + `</a>`)
+			} else {
+				b.WriteString(Inline(label))
+			}
+			i = k + 1
+			text = i
+			continue
 		case strings.HasPrefix(rest, "**"):
 			if end := strings.Index(rest[2:], "**"); end > 0 {
 				flush(i)
@@ -150,6 +168,25 @@ func Inline(s string) string {
 	}
 	flush(len(s))
 	return b.String()
+}
+
+// nextOf returns a lookup of the first index at or after i where s holds a
+// byte with is (-1: none). Asked for growing i, as Inline does, it scans s
+// once.
+func nextOf(s string, is func(byte) bool) func(i int) int {
+	from, at := -1, -1
+	return func(i int) int {
+		if from < 0 || i < from || (at >= 0 && i > at) {
+			from, at = i, -1
+			for j := i; j < len(s); j++ {
+				if is(s[j]) {
+					at = j
+					break
+				}
+			}
+		}
+		return at
+	}
 }
 
 func isWordByte(c byte) bool {
