@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"kpss/internal/contact"
 	"log/slog"
 	"net"
 	"net/http"
@@ -182,6 +183,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		res, err := demo.Load(ctx, demo.Deps{DB: db, Auth: srv.Auth(), Partners: env.Partners, Now: env.Now, Audit: env.Audit}, cfg.DemoPassword)
 		if err != nil {
 			return err
+		}
+		if h, ok := env.Modules["public"].(*contact.Handler); ok {
+			h.Svc.Refresh(ctx) // the demo set the public contact after the server read it
 		}
 		printDemo(stdout, res, cfg.DemoPassword != "")
 	}

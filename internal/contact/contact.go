@@ -94,6 +94,19 @@ type Service struct {
 // TTL is how long the cached contact is used before it is read again.
 const TTL = time.Minute
 
+// Refresh reads the contact from the database now (at start-up, so that no
+// page pays for it; and after something else changed it).
+func (s *Service) Refresh(ctx context.Context) error {
+	c, err := load(ctx, s.DB)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.cached, s.at = &c, time.Now()
+	s.mu.Unlock()
+	return nil
+}
+
 // Get returns the contact (zero when none is set).
 func (s *Service) Get(ctx context.Context) (Contact, error) {
 	s.mu.Lock()
@@ -186,6 +199,8 @@ func NewHandler(svc *Service, r *web.Renderer) (*Handler, error) {
 	if err := r.Register("contact", files, "templates"); err != nil {
 		return nil, err
 	}
+	// Read it once now; a failure here only means the first page reads it.
+	_ = svc.Refresh(context.Background())
 	r.Contact = func(req *http.Request) web.Contact {
 		c, err := svc.Get(req.Context())
 		if err != nil {

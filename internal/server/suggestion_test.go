@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"kpss/internal/audit"
+	"kpss/internal/contact"
 	"kpss/internal/demo"
 	"kpss/internal/mail"
 	"kpss/internal/partner"
@@ -44,6 +45,8 @@ func newSuggestionEnv(t testing.TB, engine string, m mail.Sender) *testEnv {
 	if _, err := demo.Load(ctx, demo.Deps{DB: db, Auth: srv.Auth(), Partners: partner.NewService(db, audit.New(), time.Now), Now: time.Now}, demoPassword); err != nil {
 		t.Fatal(err)
 	}
+	// The demo set the public contact after the server had read it.
+	srv.Env().Modules["public"].(*contact.Handler).Svc.Refresh(ctx)
 	e := &testEnv{t: t, srv: srv, db: db}
 	db.QueryRow(ctx, `SELECT id FROM municipalities WHERE name = ?`, "Otrokovice").Scan(&e.ids.otrokovice)
 	db.QueryRow(ctx, `SELECT id FROM departments WHERE name = ?`, "Odbor sociálních věcí").Scan(&e.ids.social)
