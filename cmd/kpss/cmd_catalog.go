@@ -125,10 +125,16 @@ func init() {
 		Run:   generateCatalog,
 	}
 	commands["load"] = Command{
-		Usage: "kpss load -url http://127.0.0.1:8080 [-duration 20s] [-c 16]   zátěžový test katalogu (jen na tomto počítači) / load test of the catalogue (loopback only)",
+		Usage: "kpss load -url http://127.0.0.1:8080 [-duration 20s] [-c 16] [-public [-pages /,/podnet]]   zátěžový test katalogu nebo všech veřejných stránek (jen na tomto počítači) / load test of the catalogue (loopback only)",
 		Run:   loadTest,
 	}
 }
+
+// publicPages are the public pages and API answers `kpss load -public`
+// measures beside /healthz.
+var publicPages = []string{"/", "/podnet", "/podnety/verejne", "/kalendar", "/kalendar/seznam", "/kalendar.ics",
+	"/zivotni-situace", "/aktuality", "/aktuality/rss.xml", "/katalog", "/hsds/services", "/hsds/organizations",
+	"/open311/v2/services.json", "/open311/v2/requests.json", "/oparl/v1", "/pristupnost"}
 
 func generateCatalog(ctx context.Context, cfg config.Config, _ *slog.Logger, args []string, _ io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("generate catalog", flag.ContinueOnError)
@@ -180,6 +186,8 @@ func loadTest(ctx context.Context, _ config.Config, _ *slog.Logger, args []strin
 	dur := fs.Duration("duration", 20*time.Second, "duration of each phase (at most 2m)")
 	conc := fs.Int("c", 16, "concurrent clients (at most 128)")
 	maxID := fs.Int("ids", 6500, "service ids to ask for in the detail phase (1…ids)")
+	public := fs.Bool("public", false, "measure every public page (a phase per page) instead of the catalogue's phases")
+	pages := fs.String("pages", "", "comma-separated paths to measure (with -public; default: every public page)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -222,8 +230,23 @@ func loadTest(ctx context.Context, _ config.Config, _ *slog.Logger, args []strin
 			return fmt.Sprintf("/katalog/sluzby/%d?n=%d", 1+n%int64(*maxID), n)
 		}},
 	}
+	if *public {
+		list := publicPages
+		if *pages != "" {
+			list = strings.Split(*pages, ",")
+		}
+		phases = phases[:1]
+		for _, p := range list {
+			p = strings.TrimSpace(p)
+			phases = append(phases, struct {
+				name string
+				path func() string
+			}{p, func() string { return p }})
+		}
+	}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *conc}}
-	fmt.Fprintf(stdout, "%-52s %10s %9s %9s %9s %7s\n", "cesta / path", "req/s", "p50", "p99", "max", "chyby")
+	fmt.Fprintf(stdout, "%-52s %10s %9s %9s %9s %7s %8s\n", "cesta / path", "req/s", "p50", "p99", "max", "chyby", "/healthz")
+	var healthz float64
 	for _, ph := range phases {
 		var mu sync.Mutex
 		var lat []time.Duration
@@ -264,8 +287,12 @@ func loadTest(ctx context.Context, _ config.Config, _ *slog.Logger, args []strin
 			}
 			return lat[min(len(lat)-1, int(float64(len(lat))*p))]
 		}
-		fmt.Fprintf(stdout, "%-52s %10.0f %9s %9s %9s %7d\n", ph.name, float64(len(lat))/elapsed.Seconds(),
-			pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), pct(1).Round(time.Microsecond), errs.Load())
+		rps := float64(len(lat)) / elapsed.Seconds()
+		if healthz == 0 {
+			healthz = rps
+		}
+		fmt.Fprintf(stdout, "%-52s %10.0f %9s %9s %9s %7d %7.0f %%\n", ph.name, rps,
+			pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), pct(1).Round(time.Microsecond), errs.Load(), 100*rps/max(healthz, 1))
 	}
 	return nil
 }

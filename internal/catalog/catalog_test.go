@@ -204,28 +204,6 @@ func TestYearlyConfirmation(t *testing.T) {
 	})
 }
 
-// The page cache forgets everything when the catalogue's version moves and
-// stays within its bounds.
-func TestPageCacheBounds(t *testing.T) {
-	c := newPageCache(2)
-	c.put(1, "a", cachedPage{status: 200, body: []byte("A")})
-	if _, ok := c.get(1, "a"); !ok {
-		t.Fatal("miss right after put")
-	}
-	if _, ok := c.get(2, "a"); ok {
-		t.Fatal("a page of an older version served")
-	}
-	c.put(1, "b", cachedPage{body: []byte("B")})
-	c.put(1, "c", cachedPage{body: []byte("C")})
-	if len(c.pages) > 2 {
-		t.Fatalf("%d pages kept, max 2", len(c.pages))
-	}
-	c.put(1, "huge", cachedPage{body: make([]byte, maxCacheBytes/4+1)})
-	if _, ok := c.get(1, "huge"); ok {
-		t.Fatal("an oversized page was cached")
-	}
-}
-
 // A search by distance finds services with a place, or a served
 // municipality's centre, within the radius (a place without coordinates
 // counts at its municipality's centre), nearest first, with the distance;

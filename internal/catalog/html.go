@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"html/template"
+	"kpss/internal/pagecache"
 	"math"
 	"net/http"
 	"net/url"
@@ -32,7 +33,7 @@ type Handler struct {
 	Partners *partner.Service
 	Mail     mail.Sender
 	BaseURL  string
-	cache    *pageCache
+	cache    *pagecache.Cache
 }
 
 // NewHandler registers the module's templates and messages.
@@ -43,7 +44,7 @@ func NewHandler(c *Catalog, r *web.Renderer, api *web.API, ms mail.Sender, baseU
 	if err := r.Register("catalog", files, "templates"); err != nil {
 		return nil, err
 	}
-	return &Handler{C: c, R: r, API: api, Partners: c.Partners, Mail: ms, BaseURL: strings.TrimSuffix(baseURL, "/"), cache: newPageCache(5000)}, nil
+	return &Handler{C: c, R: r, API: api, Partners: c.Partners, Mail: ms, BaseURL: strings.TrimSuffix(baseURL, "/"), cache: pagecache.New(5000)}, nil
 }
 
 // manyMunicipalities is where a select of municipalities turns into a text field.

@@ -1,7 +1,9 @@
 package geo
 
 import (
+	"errors"
 	"math"
+	"reflect"
 	"strconv"
 	"testing"
 )
@@ -46,6 +48,56 @@ func FuzzParsePoint(f *testing.F) {
 			if d := Distance(lat, lng, cl, cg); d > 0.25 {
 				t.Fatalf("Coarsen(%v, %v) = %v, %v: %.3f km away", lat, lng, cl, cg, d)
 			}
+		}
+	})
+}
+
+func TestShape(t *testing.T) {
+	// A square around Otrokovice with a hole, and a second square.
+	s, err := ParseShape([]byte(`{"type":"Feature","properties":{"kod":"585599"},"geometry":{"type":"MultiPolygon","coordinates":[
+		[[[17.50,49.19],[17.56,49.19],[17.56,49.23],[17.50,49.23],[17.50,49.19]],[[17.52,49.20],[17.53,49.20],[17.53,49.21],[17.52,49.21],[17.52,49.20]]],
+		[[[17.60,49.19],[17.61,49.19],[17.61,49.20],[17.60,49.19]]]]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lat, lng float64
+		in       bool
+	}{{49.215, 17.54, true}, {49.205, 17.525, false}, {49.25, 17.54, false}, {49.191, 17.605, true}, {49.199, 17.601, false}} {
+		if got := s.Contains(c.lat, c.lng); got != c.in {
+			t.Errorf("Contains(%v, %v) = %v", c.lat, c.lng, got)
+		}
+	}
+	for _, bad := range []string{`{"type":"Point","coordinates":[17,49]}`, `{"type":"Polygon","coordinates":[[[17,49],[18,49],[17,49]]]}`, `{"type":"Polygon","coordinates":[[[17,49],[18,49],[18,50],[17,49.5]]]}`,
+		`{"type":"Polygon","coordinates":[[[17,49],[200,49],[18,50],[17,49]]]}`, `{"type":"Feature","geometry":null}`, `{"type":"MultiPolygon","coordinates":[]}`, `nope`} {
+		if _, err := ParseShape([]byte(bad)); err == nil || !errors.Is(err, ErrShape) {
+			t.Errorf("ParseShape(%s): %v", bad, err)
+		}
+	}
+}
+
+// A boundary from outside (a GeoJSON file of the RÚIAN or OpenStreetMap) is
+// either refused, or an area that written back as GeoJSON reads the same
+// and answers Contains for any point without trouble.
+func FuzzParseShape(f *testing.F) {
+	f.Add([]byte(`{"type":"Polygon","coordinates":[[[17.50,49.19],[17.56,49.19],[17.56,49.23],[17.50,49.23],[17.50,49.19]]]}`), 49.2, 17.53)
+	f.Add([]byte(`{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[2,2],[3,2],[3,3],[2,2]]]]}}`), 0.5, 0.9)
+	f.Add([]byte(`{"type":"Polygon","coordinates":[[[0,0],[0,0],[0,0],[0,0]]]}`), 0.0, 0.0)
+	f.Add([]byte(`{"type":"Feature","geometry":{"type":"Feature","geometry":{}}}`), 1.0, 1.0)
+	f.Fuzz(func(t *testing.T, b []byte, lat, lng float64) {
+		s, err := ParseShape(b)
+		if err != nil {
+			if !errors.Is(err, ErrShape) {
+				t.Fatalf("ParseShape(%q): %v does not wrap ErrShape", b, err)
+			}
+			return
+		}
+		back, err := ParseShape(s.JSON())
+		if err != nil || !reflect.DeepEqual(back, s) {
+			t.Fatalf("ParseShape(%q) = %v; written %s, read back %v, %v", b, s, s.JSON(), back, err)
+		}
+		if back.Contains(lat, lng) != s.Contains(lat, lng) {
+			t.Fatal("Contains differs after a round trip")
 		}
 	})
 }

@@ -465,7 +465,7 @@ type Board struct {
 	Meetings     []Slot
 	Unmet        []Unmet
 	Rounds       int
-	// Stale is true when participants or wishes changed after planning.
+	// Stale is true when the event, participants or wishes changed after planning.
 	Stale bool
 }
 
@@ -496,6 +496,7 @@ func (s *Service) LoadBoard(ctx context.Context, eventID int64) (*Board, error) 
 	}
 	// Participants or wishes changed since the schedule was made.
 	if e.PlannedAt != nil {
+		b.Stale = e.UpdatedAt.After(*e.PlannedAt)
 		for _, p := range b.Participants {
 			b.Stale = b.Stale || p.UpdatedAt.After(*e.PlannedAt)
 		}

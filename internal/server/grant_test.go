@@ -525,6 +525,14 @@ func TestGrantEvaluationBlindWithConflictsAndThirdEvaluator(t *testing.T) {
 				t.Fatalf("no comment: %d %s", rec.Code, grantErrors(rec.Body.String()))
 			}
 			form := grantScoreForm(c, []int{5, 4, 5, 5}, "Tajný komentář prvního hodnotitele.", true)
+			app, _ := grantSvc(e).FindApplication(ctx, appID)
+			line := app.Services[0].Lines[0].ID
+			form.Set(grant.FlagField(line, "kind"), "overstated")
+			form.Set(grant.FlagField(line, "amount"), "999 999 999")
+			if rec := e.do("POST", p1, form, ev1); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Zadejte částku snížení od 1 Kč") {
+				t.Fatalf("flag over the line: %d", rec.Code)
+			}
+			form.Set(grant.FlagField(line, "amount"), "10 000")
 			if rec := e.do("POST", p1, form, ev1); rec.Code != http.StatusSeeOther {
 				t.Fatalf("submit 1: %d %s", rec.Code, grantErrors(rec.Body.String()))
 			}
@@ -571,6 +579,10 @@ func TestGrantEvaluationBlindWithConflictsAndThirdEvaluator(t *testing.T) {
 			}
 			if page := e.do("GET", board, nil, coord).Body.String(); !strings.Contains(page, "střet zájmů") {
 				t.Errorf("board does not show the declared conflict")
+			}
+			// The flag halves over two evaluations: 10 000 Kč off by one, none by the other.
+			if page := e.do("GET", "/dotace/vyzvy/"+strconv.FormatInt(callID, 10)+"/poradi", nil, coord).Body.String(); !strings.Contains(page, "565\u00a0000\u00a0Kč") {
+				t.Errorf("adjusted request not on the ranking")
 			}
 			if grantAudits(t, e, "assignment", "declare-conflict", third) != 1 || grantAudits(t, e, "assignment", "submit", g1) != 1 {
 				t.Errorf("audit rows missing")

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"kpss/internal/geo"
 	"kpss/internal/storetest"
 )
 
@@ -164,6 +165,45 @@ func TestPublicFormMunicipalityFromPin(t *testing.T) {
 			rec = e.submitForm(url.Values{"text": {"Rozbitá lavička v parku."}, "category_id": {cat}, "lat": {"NaN"}, "lng": {"NaN"}}, "10.1.0.4")
 			if rec.Code != 422 {
 				t.Errorf("a NaN pin: %d", rec.Code)
+			}
+		})
+	}
+}
+
+// Where a municipality's boundary is known, a point inside it belongs to
+// that municipality even when another one's centre is nearer.
+func TestOpen311IntakeByBoundary(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newTestEnv(t, engine)
+			belov := e.id(`SELECT id FROM municipalities WHERE name = ?`, "Bělov")
+			// A made-up boundary of Bělov reaching south over Otrokovice's centre.
+			shape, err := geo.ParseShape([]byte(`{"type":"Polygon","coordinates":[[[17.47,49.205],[17.535,49.205],[17.535,49.24],[17.47,49.24],[17.47,49.205]]]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.srv.Env().Partners.SetMunicipalityBoundary(t.Context(), belov, shape); err != nil {
+				t.Fatal(err)
+			}
+			form := url.Values{"api_key": {e.token("koordinator")}, "service_code": {"bezbarierovost"}, "description": {"Chybí nájezd na chodník u pošty."},
+				"email": {"jana@example.cz"}, "lat": {"49.2100"}, "long": {"17.5300"}}
+			rec := e.o311Post(form)
+			var created []struct {
+				ServiceRequestID string `json:"service_request_id"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &created); rec.Code != 201 || err != nil || len(created) != 1 {
+				t.Fatalf("POST: %d %s", rec.Code, rec.Body.String())
+			}
+			if got := e.municipalityOf(created[0].ServiceRequestID); got != "Bělov" {
+				t.Errorf("inside Bělov's boundary: %q", got)
+			}
+			// Outside it, the nearest centre of the others still counts.
+			form.Set("lat", "49.1722")
+			form.Set("long", "17.5130")
+			rec = e.o311Post(form)
+			json.Unmarshal(rec.Body.Bytes(), &created)
+			if got := e.municipalityOf(created[0].ServiceRequestID); got != "Napajedla" {
+				t.Errorf("outside it: %q", got)
 			}
 		})
 	}

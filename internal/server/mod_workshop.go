@@ -32,7 +32,7 @@ func init() {
 			svc.Log, svc.BaseURL = env.Log, env.BaseURL
 			// The groups' places, with their accessibility.
 			if g, ok := env.Modules["group"].(*group.Module); ok {
-				svc.Places = g.Svc
+				svc.Places, svc.Groups = g.Svc, g.Svc
 			}
 			// Feedback forms from the surveys module, when it is there.
 			if p, ok := env.Modules["survey"].(feedback.Provider); ok {

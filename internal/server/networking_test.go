@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -389,11 +390,11 @@ func TestNetworkingFromEventToTimetable(t *testing.T) {
 			if rec := e.do("POST", fmt.Sprintf("%s/ucastnici/%d/stav", page, cyril), url.Values{"status": {"absent"}}, c); rec.Code != http.StatusSeeOther {
 				t.Fatalf("no-show: %d", rec.Code)
 			}
-			if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, "Od sestavení rozvrhu se změnili účastníci") {
+			if body := e.do("GET", page, nil, c).Body.String(); !strings.Contains(body, "Od sestavení rozvrhu se změnilo setkání, účastníci") {
 				t.Errorf("the page does not say the schedule is out of date")
 			}
 			e.do("POST", page+"/naplanovat", url.Values{}, c)
-			if body := e.do("GET", page, nil, c).Body.String(); strings.Contains(body, "Od sestavení rozvrhu se změnili účastníci") {
+			if body := e.do("GET", page, nil, c).Body.String(); strings.Contains(body, "Od sestavení rozvrhu se změnilo setkání, účastníci") {
 				t.Errorf("still out of date after re-planning")
 			}
 			var after []string
@@ -680,5 +681,82 @@ func TestNetworkingAPI(t *testing.T) {
 	e.srv.ServeHTTP(rec, req)
 	if rec.Code != http.StatusForbidden {
 		t.Errorf("provider: %d", rec.Code)
+	}
+}
+
+// Every page of the module is valid HTML (the Nu Html Checker), also the
+// forms sent back with errors.
+func TestNetworkingHTMLValid(t *testing.T) {
+	jar := vnuJar(t)
+	e := newTestEnv(t, "sqlite")
+	c := e.session("koordinator")
+	id := demoNetworkingEvent(t, e)
+	var pid int64
+	var token string
+	e.db.QueryRow(context.Background(), `SELECT id, token FROM networking_participants WHERE event_id = ? ORDER BY id LIMIT 1`, id).Scan(&pid, &token)
+	ev := fmt.Sprintf("/seznamka/%d", id)
+	part := fmt.Sprintf("%s/ucastnici/%d", ev, pid)
+	type call struct {
+		method, path string
+		form         url.Values
+		c            *http.Cookie
+		want         int
+	}
+	calls := []call{
+		{"GET", "/seznamka", nil, c, 200}, {"GET", ev, nil, c, 200}, {"GET", ev + "/upravit", nil, c, 200}, {"GET", "/seznamka/nova", nil, c, 200},
+		{"GET", ev + "/rozvrh", nil, c, 200}, {"GET", ev + "/stoly", nil, c, 200}, {"GET", ev + "/mistnost", nil, c, 200}, {"GET", ev + "/mistnost?kolo=3", nil, c, 200},
+		{"GET", ev + "/ucastnici/novy", nil, c, 200}, {"GET", part + "/upravit", nil, c, 200}, {"GET", part + "/prani", nil, c, 200},
+		{"GET", part + "/rozvrh", nil, c, 200}, {"GET", part + "/kontakty", nil, c, 200},
+		{"GET", "/seznamka-osobni/" + token, nil, nil, 200}, {"GET", "/seznamka-osobni/" + token + "/prani", nil, nil, 200},
+		{"GET", ev + "/registrace", nil, nil, 200}, {"GET", "/seznamka/moje", nil, e.session("clen"), 200},
+		{"POST", "/seznamka/nova", url.Values{"title": {""}, "tables": {"x"}}, c, 422},
+		{"POST", ev + "/ucastnici/novy", url.Values{"name": {""}, "email": {"x"}}, c, 422},
+		{"POST", ev + "/registrace", url.Values{"name": {"Eva"}}, nil, 422},
+	}
+	// Too many wishes for the quota.
+	tooMany := url.Values{}
+	var others []int64
+	rows, _ := e.db.Query(context.Background(), `SELECT id FROM networking_participants WHERE event_id = ? AND id <> ? ORDER BY id DESC LIMIT 12`, id, pid)
+	for rows.Next() {
+		var o int64
+		rows.Scan(&o)
+		others = append(others, o)
+	}
+	rows.Close()
+	for _, o := range others {
+		tooMany.Set(fmt.Sprintf("p%d", o), "want")
+	}
+	calls = append(calls, call{"POST", "/seznamka-osobni/" + token + "/prani", tooMany, nil, 422})
+	dir := t.TempDir()
+	names := map[string]string{}
+	var files []string
+	for _, cl := range calls {
+		rec := e.do(cl.method, cl.path, cl.form, cl.c)
+		if rec.Code != cl.want {
+			t.Errorf("%s %s: %d, want %d", cl.method, cl.path, rec.Code, cl.want)
+			continue
+		}
+		f := filepath.Join(dir, fmt.Sprintf("page%d.html", len(files)))
+		os.WriteFile(f, rec.Body.Bytes(), 0o600)
+		names["file:"+f] = cl.method + " " + cl.path
+		files = append(files, f)
+	}
+	out, err := exec.Command("java", append([]string{"-jar", jar, "--errors-only", "--format", "json", "--exit-zero-always"}, files...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("vnu: %v %s", err, out)
+	}
+	var res struct {
+		Messages []struct {
+			Type, URL, Message, Extract string
+			LastLine                    int
+		}
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("vnu output: %v %.300s", err, out)
+	}
+	for _, m := range res.Messages {
+		if m.Type == "error" || m.Type == "non-document-error" {
+			t.Errorf("%s line %d: %s\n    %s", names[m.URL], m.LastLine, m.Message, m.Extract)
+		}
 	}
 }

@@ -6,12 +6,10 @@ package server
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +22,7 @@ import (
 	"kpss/internal/mail"
 	"kpss/internal/ops"
 	"kpss/internal/outbox"
+	"kpss/internal/pagecache"
 	"kpss/internal/partner"
 	"kpss/internal/ratelimit"
 	"kpss/internal/store"
@@ -72,6 +71,7 @@ type Server struct {
 	nav          []NavEntry
 	leaflet      string // folder of Leaflet's dist files; "" without maps
 	metrics      *ops.Metrics
+	public       *pagecache.Cache // rendered public answers (publiccache.go)
 	metricsToken string
 	ops          *ops.Handler
 }
@@ -88,7 +88,7 @@ func New(d Deps) (*Server, error) {
 	if _, ok := d.Log.Handler().(ops.LogHandler); !ok {
 		d.Log = slog.New(ops.LogHandler{Handler: d.Log.Handler()})
 	}
-	s := &Server{db: d.DB, log: d.Log, now: d.Now, secure: d.SecureCookies, metrics: ops.NewMetrics()}
+	s := &Server{db: d.DB, log: d.Log, now: d.Now, secure: d.SecureCookies, metrics: ops.NewMetrics(), public: pagecache.New(5000)}
 	alog := &audit.Log{Now: d.Now}
 	s.auth = auth.NewService(d.DB, alog, d.Now)
 	if d.IdleTimeout > 0 {
@@ -194,9 +194,17 @@ func (s *Server) mount() error {
 		s.policy[rt.Pattern] = rt.Policy
 		mux.Handle(rt.Pattern, s.guard(rt))
 	}
-	mux.Handle("/static/", http.StripPrefix("/static/", staticHandler()))
+	own, err := web.StaticAssets()
+	if err != nil {
+		return err
+	}
+	mux.Handle("/static/", http.StripPrefix("/static/", web.ServeAssets(own, time.Hour)))
 	if s.leaflet != "" {
-		mux.Handle("/static/vendor/leaflet/", http.StripPrefix("/static/vendor/leaflet/", filesHandler(os.DirFS(s.leaflet), 24*time.Hour)))
+		leaflet, err := web.LoadAssets(os.DirFS(s.leaflet))
+		if err != nil {
+			return err
+		}
+		mux.Handle("/static/vendor/leaflet/", http.StripPrefix("/static/vendor/leaflet/", web.ServeAssets(leaflet, 24*time.Hour)))
 	}
 	// Anything else is a 404 page (not the mux's plain-text one).
 	mux.Handle("/", s.guard(Route{Pattern: "/", Policy: &auth.Public, Handler: func(w http.ResponseWriter, r *http.Request) error {
@@ -212,20 +220,9 @@ func (s *Server) mount() error {
 	return nil
 }
 
-func staticHandler() http.Handler { return filesHandler(web.Static(), time.Hour) }
-
-// filesHandler serves the files of fsys, cached by browsers for maxAge.
-func filesHandler(fsys fs.FS, maxAge time.Duration) http.Handler {
-	h := http.FileServerFS(fsys)
-	cache := "public, max-age=" + strconv.Itoa(int(maxAge.Seconds()))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", cache)
-		h.ServeHTTP(w, r)
-	})
-}
-
 // guard identifies the caller, checks the route's policy and runs the handler.
 func (s *Server) guard(rt Route) http.Handler {
+	cacheable := publicCacheable(rt)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setPattern(r.Context(), rt.Pattern)
 		ctx := web.WithLang(r.Context(), s.lang(r))
@@ -257,6 +254,14 @@ func (s *Server) guard(rt Route) http.Handler {
 				s.fail(w, r, rt, apperr.New(apperr.Forbidden, "err.forbidden"))
 			}
 			return
+		}
+		if cacheable {
+			if done, err := s.servePublic(w, r, rt); done {
+				if err != nil {
+					s.fail(w, r, rt, err)
+				}
+				return
+			}
 		}
 		if err := rt.Handler(w, r); err != nil {
 			s.fail(w, r, rt, err)

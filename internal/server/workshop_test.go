@@ -342,7 +342,7 @@ func checkWorkshopEmails(t *testing.T, e *testEnv) {
 		t.Fatalf("bad address: %d", rec.Code)
 	}
 	sender.Reset()
-	rec = e.do("POST", path+"/pozvanky", url.Values{"audiences": {"staff", "commissioner"}, "extra": {"klub.senioru@example.cz"}}, c)
+	rec = e.do("POST", path+"/pozvanky", url.Values{"audiences": {"staff", "commissioner", "user"}, "extra": {"klub.senioru@example.cz"}}, c)
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("invite: %d %s", rec.Code, rec.Body.String())
 	}
@@ -418,5 +418,24 @@ func TestWorkshopAPIMatchesTheSpec(t *testing.T) {
 		if c.path == "/api/v1/workshops/"+fmtInt(held) && !strings.Contains(rec.Body.String(), `"participants":`) {
 			t.Errorf("a held workshop's participants missing: %s", rec.Body.String())
 		}
+	}
+}
+
+// Anonymous registrations are limited to 10 an hour per address; the
+// coordinator registering people at the office is not.
+func TestWorkshopRegistrationRateLimit(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	path := "/workshopy/" + fmtInt(e.int64Of(`SELECT id FROM workshops WHERE state = 'published'`)) + "/prihlaska"
+	for i := 0; i < 10; i++ {
+		if rec := e.do("POST", path, url.Values{"name": {"Host " + fmtInt(int64(i))}, "email": {"h" + fmtInt(int64(i)) + "@example.cz"}, "audience": {"user"}}, nil); rec.Code != http.StatusSeeOther {
+			t.Fatalf("registration %d: %d", i, rec.Code)
+		}
+	}
+	rec := e.do("POST", path, url.Values{"name": {"Jedenáctý"}, "email": {"h11@example.cz"}, "audience": {"user"}}, nil)
+	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "příliš mnoho přihlášek") {
+		t.Fatalf("the 11th: %d", rec.Code)
+	}
+	if rec := e.do("POST", path, url.Values{"name": {"Jedenáctý"}, "email": {"h11@example.cz"}, "audience": {"user"}}, e.session("koordinator")); rec.Code != http.StatusSeeOther {
+		t.Fatalf("the coordinator is limited: %d", rec.Code)
 	}
 }

@@ -8,17 +8,18 @@ import (
 
 	"kpss/internal/czech"
 	"kpss/internal/geo"
-	"kpss/internal/partner"
-	"kpss/internal/store"
 )
 
 // A suggestion from an Open311 app or from the public form's map pin may
 // come without a municipality. It is inferred, in this order:
 //
+//  0. the point inside a municipality's boundary, where boundaries are known
+//     (`kpss municipality boundaries`);
 //  1. a municipality's name in the address ("Tř. T. Bati 12, Otrokovice"),
 //     whole words, without regard to diacritics or case ("otrokovice"); of
 //     several, the one named last (Czech addresses end with the town);
-//  2. the point: the municipality of the region whose centre is nearest,
+//  2. the point: the municipality of the region whose centre is nearest
+//     (of those whose boundary is not known: a known one said no),
 //     when the point is not much farther from that centre than the
 //     centre's own nearest neighbour (1.5 times, between MinCentreKm and
 //     MaxCentreKm): a municipality reaches about halfway to its neighbours,
@@ -40,15 +41,27 @@ type Place struct {
 	ID       int64
 	Name     string
 	Lat, Lng *float64 // the centre; nil when unknown
+	// Bounded: its boundary is known; Shape is that boundary when the point
+	// may lie in it (nil when its bounding box rules the point out).
+	Bounded bool
+	Shape   geo.Shape
 }
 
 // Locate returns the municipality of a suggestion at (lat, lng) with the
 // address, or 0 when none can be told. Either may be missing.
 func Locate(places []Place, lat, lng *float64, address string) int64 {
+	point := lat != nil && lng != nil && geo.Valid(*lat, *lng)
+	if point {
+		for _, p := range places {
+			if p.Shape != nil && p.Shape.Contains(*lat, *lng) {
+				return p.ID
+			}
+		}
+	}
 	if id := byName(places, address); id != 0 {
 		return id
 	}
-	if lat == nil || lng == nil || !geo.Valid(*lat, *lng) {
+	if !point {
 		return 0
 	}
 	centred := make([]Place, 0, len(places))
@@ -59,6 +72,9 @@ func Locate(places []Place, lat, lng *float64, address string) int64 {
 	}
 	best, bestKm := -1, math.Inf(1)
 	for i, p := range centred {
+		if p.Bounded {
+			continue // its boundary is known and the point is not inside
+		}
 		if d := geo.Distance(*lat, *lng, *p.Lat, *p.Lng); d < bestKm {
 			best, bestKm = i, d
 		}
@@ -124,15 +140,16 @@ func equalWords(a, b []string) bool {
 	return true
 }
 
-// places loads the region's municipalities (not archived) for Locate.
-func (s *Service) places(ctx context.Context) ([]Place, error) {
-	ms, _, err := s.Partners.FindMunicipalities(ctx, partner.Filter{Paging: store.Paging{PerPage: -1}})
+// places loads the region's municipalities (not archived) for Locate, with
+// the boundaries around (lat, lng).
+func (s *Service) places(ctx context.Context, lat, lng *float64) ([]Place, error) {
+	as, err := s.Partners.MunicipalityAreas(ctx, lat, lng)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Place, len(ms))
-	for i, m := range ms {
-		out[i] = Place{ID: m.ID, Name: m.Name, Lat: m.Lat, Lng: m.Lng}
+	out := make([]Place, len(as))
+	for i, a := range as {
+		out[i] = Place{ID: a.ID, Name: a.Name, Lat: a.Lat, Lng: a.Lng, Bounded: a.Bounded, Shape: a.Shape}
 	}
 	return out, nil
 }
@@ -143,7 +160,7 @@ func (s *Service) locate(ctx context.Context, in *Input) error {
 	if in.MunicipalityID > 0 || (in.Lat == nil && strings.TrimSpace(in.Address) == "") {
 		return nil
 	}
-	ps, err := s.places(ctx)
+	ps, err := s.places(ctx, in.Lat, in.Lng)
 	if err != nil {
 		return err
 	}

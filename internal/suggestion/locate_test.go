@@ -1,21 +1,25 @@
 package suggestion
 
-import "testing"
+import (
+	"testing"
+
+	"kpss/internal/geo"
+)
 
 func fp(v float64) *float64 { return &v }
 
 // The demo region's municipalities (ORP Otrokovice), centres approximate.
 var demoPlaces = []Place{
-	{1, "Otrokovice", fp(49.2098), fp(17.5306)},
-	{2, "Napajedla", fp(49.1716), fp(17.5121)},
-	{3, "Bělov", fp(49.2295), fp(17.4828)},
-	{4, "Halenkovice", fp(49.1707), fp(17.4699)},
-	{5, "Nová Dědina", fp(49.2066), fp(17.4507)},
-	{6, "Oldřichovice", fp(49.188), fp(17.5577)},
-	{7, "Pohořelice", fp(49.1766), fp(17.5452)},
-	{8, "Žlutava", fp(49.1991), fp(17.4921)},
-	{9, "Tlumačov", fp(49.2509), fp(17.4996)},
-	{10, "Dědina", nil, nil},
+	{ID: 1, Name: "Otrokovice", Lat: fp(49.2098), Lng: fp(17.5306)},
+	{ID: 2, Name: "Napajedla", Lat: fp(49.1716), Lng: fp(17.5121)},
+	{ID: 3, Name: "Bělov", Lat: fp(49.2295), Lng: fp(17.4828)},
+	{ID: 4, Name: "Halenkovice", Lat: fp(49.1707), Lng: fp(17.4699)},
+	{ID: 5, Name: "Nová Dědina", Lat: fp(49.2066), Lng: fp(17.4507)},
+	{ID: 6, Name: "Oldřichovice", Lat: fp(49.188), Lng: fp(17.5577)},
+	{ID: 7, Name: "Pohořelice", Lat: fp(49.1766), Lng: fp(17.5452)},
+	{ID: 8, Name: "Žlutava", Lat: fp(49.1991), Lng: fp(17.4921)},
+	{ID: 9, Name: "Tlumačov", Lat: fp(49.2509), Lng: fp(17.4996)},
+	{ID: 10, Name: "Dědina", Lat: nil, Lng: nil},
 }
 
 func TestLocate(t *testing.T) {
@@ -52,5 +56,42 @@ func TestLocate(t *testing.T) {
 	}
 	if got := Locate(one, fp(49.2098), fp(17.80), ""); got != 0 {
 		t.Errorf("one municipality, 20 km away: %d", got)
+	}
+}
+
+// A known boundary beats the address and the nearest centre; a point
+// outside a known boundary is not given to that municipality by its
+// centre; where every boundary is known, a point outside all of them
+// belongs to none.
+func TestLocateByBoundary(t *testing.T) {
+	square := func(lat0, lng0, lat1, lng1 float64) geo.Shape {
+		return geo.Shape{{{{lng0, lat0}, {lng1, lat0}, {lng1, lat1}, {lng0, lat1}, {lng0, lat0}}}}
+	}
+	places := append([]Place{}, demoPlaces...)
+	// Bělov's (made-up) boundary reaches south to the Otrokovice centre.
+	places[2].Bounded, places[2].Shape = true, square(49.205, 17.47, 49.24, 17.535)
+	if got := Locate(places, fp(49.2100), fp(17.5300), ""); got != 3 {
+		t.Errorf("inside Bělov's boundary, by Otrokovice's centre: %d", got)
+	}
+	if got := Locate(places, fp(49.2100), fp(17.5300), "Otrokovice"); got != 3 {
+		t.Errorf("the boundary beats the address: %d", got)
+	}
+	// Just outside Bělov's boundary, nearest to Bělov's centre: not Bělov.
+	if got := Locate(places, fp(49.2295), fp(17.4650), ""); got == 3 {
+		t.Errorf("outside Bělov's boundary but given to Bělov")
+	}
+	all := make([]Place, len(places))
+	for i, p := range places {
+		p.Bounded = true
+		if p.ID != 3 {
+			p.Shape = nil // their boxes rule the point out
+		}
+		all[i] = p
+	}
+	if got := Locate(all, fp(49.2295), fp(17.4650), ""); got != 0 {
+		t.Errorf("outside every known boundary: %d", got)
+	}
+	if got := Locate(all, fp(49.2295), fp(17.4650), "Nová Dědina 5"); got != 5 {
+		t.Errorf("the address still counts: %d", got)
 	}
 }

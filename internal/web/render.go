@@ -62,7 +62,11 @@ func NewRenderer(log *slog.Logger) (*Renderer, error) {
 		return nil, err
 	}
 	rd := &Renderer{Catalog: c, Log: log, pages: map[string]*template.Template{}}
-	shared, err := template.New("").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/partials/*.html")
+	src, err := fingerprinted(files, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	shared, err := template.New("").Funcs(funcs).ParseFS(src, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +81,9 @@ func NewRenderer(log *slog.Logger) (*Renderer, error) {
 func (rd *Renderer) Register(namespace string, fsys fs.FS, dir string) error {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
+		return err
+	}
+	if fsys, err = fingerprinted(fsys, path.Join(dir, "*.html"), path.Join(dir, "partials", "*.html")); err != nil {
 		return err
 	}
 	own, err := fs.Glob(fsys, path.Join(dir, "partials", "*.html"))

@@ -53,7 +53,7 @@ func (s *Service) IssueCertificates(ctx context.Context, workshopID int64) (int,
 		}
 		need := Threshold(w)
 		year := w.Last().In(prague).Year()
-		slices.SortStableFunc(regs, func(a, b Registration) int { return strings.Compare(czech.SortKey(a.Name), czech.SortKey(b.Name)) })
+		slices.SortStableFunc(regs, func(a, b Registration) int { return strings.Compare(nameKey(a.Name), nameKey(b.Name)) })
 		var numbers []string
 		for _, r := range regs {
 			m := t.Minutes[r.ID]
@@ -351,6 +351,21 @@ func (s *Service) Ledger(ctx context.Context, year int) ([]LedgerRow, error) {
 		}
 		out = append(out, a.row)
 	}
-	slices.SortStableFunc(out, func(a, b LedgerRow) int { return strings.Compare(czech.SortKey(a.Name), czech.SortKey(b.Name)) })
+	slices.SortStableFunc(out, func(a, b LedgerRow) int { return strings.Compare(nameKey(a.Name), nameKey(b.Name)) })
 	return out, nil
+}
+
+// nameKey sorts people the Czech way by surname, then given names,
+// leaving out academic titles ("Mgr. Eva Kopečná" → "Kopečná Eva").
+func nameKey(name string) string {
+	var words []string
+	for _, w := range strings.Fields(name) {
+		if !strings.Contains(w, ".") && w != "," {
+			words = append(words, strings.TrimSuffix(w, ","))
+		}
+	}
+	if len(words) > 1 {
+		words = append([]string{words[len(words)-1]}, words[:len(words)-1]...)
+	}
+	return czech.SortKey(strings.Join(words, " "))
 }

@@ -174,7 +174,8 @@ func (h *Handler) renderWorkshop(w http.ResponseWriter, r *http.Request, f *web.
 		}
 		data["FeedbackOn"] = h.Svc.Feedback != nil
 		data["CanInvite"] = h.Svc.Inviter != nil
-		data["InviteAudiences"] = []web.Option{{Value: AudStaff, Label: p.L.T("workshop.invite.staff")}, {Value: AudCommissioner, Label: p.L.T("workshop.invite.commissioner")}}
+		data["InviteAudiences"] = []web.Option{{Value: AudStaff, Label: p.L.T("workshop.invite.staff")}, {Value: AudCommissioner, Label: p.L.T("workshop.invite.commissioner")},
+			{Value: AudUser, Label: p.L.T("workshop.invite.users")}}
 		if h.Svc.Status != nil {
 			st, err := h.Svc.Status(ctx, Owner(ws.ID))
 			if err == nil {
@@ -460,7 +461,8 @@ func (h *Handler) SaveRegistration(w http.ResponseWriter, r *http.Request) error
 	if f.Get("website") != "" { // honeypot
 		return apperr.New(apperr.Invalid, "err.invalid")
 	}
-	if h.Svc.Allow != nil {
+	// The staff registering people at the office are not limited.
+	if h.Svc.Allow != nil && !isStaff(r) {
 		// The address is kept hashed (it is personal data).
 		sum := sha256.Sum256([]byte(clientIP(r)))
 		ok, err := h.Svc.Allow(r.Context(), "workshop-register:"+hex.EncodeToString(sum[:8]), 10, time.Hour)

@@ -9,6 +9,7 @@ import (
 
 	"kpss/internal/apperr"
 	"kpss/internal/audit"
+	"kpss/internal/group"
 	"kpss/internal/partner"
 	"kpss/internal/store"
 )
@@ -16,6 +17,14 @@ import (
 // Inviter queues invitations to register (the Mailer).
 type Inviter interface {
 	Invite(ctx context.Context, q store.Q, w *Workshop, to []string, batch string) error
+}
+
+// Groups gives the working groups' members (the groups module's service):
+// the members who represent users and carers are invited as such.
+type Groups interface {
+	FindGroups(ctx context.Context, all bool) ([]group.Group, error)
+	FindMembers(ctx context.Context, groupID int64) ([]group.Member, error)
+	Today() store.Date
 }
 
 // InviteResult says what SendInvitations queued.
@@ -26,8 +35,9 @@ type InviteResult struct {
 
 // SendInvitations invites to an open workshop the people of the partners'
 // registry of the chosen audiences – staff of provider organisations,
-// people of commissioners – with an e-mail and a recorded consent, and the
-// extra addresses typed by the coordinator (clubs of users, carers'
+// people of commissioners, and (AudUser) the working groups' members who
+// represent users and carers – with an e-mail and a recorded consent, and
+// the extra addresses typed by the coordinator (clubs of users, carers'
 // associations …). Each address gets one e-mail with the .ics.
 func (s *Service) SendInvitations(ctx context.Context, workshopID int64, audiences []string, extra string) (*InviteResult, error) {
 	if s.Inviter == nil {
@@ -43,7 +53,8 @@ func (s *Service) SendInvitations(ctx context.Context, workshopID int64, audienc
 			to = append(to, addr)
 		}
 	}
-	if s.Partners != nil && (slices.Contains(audiences, AudStaff) || slices.Contains(audiences, AudCommissioner)) {
+	wantUsers := slices.Contains(audiences, AudUser) && s.Groups != nil
+	if s.Partners != nil && (slices.Contains(audiences, AudStaff) || slices.Contains(audiences, AudCommissioner) || wantUsers) {
 		orgs, _, err := s.Partners.FindOrganisations(ctx, partner.Filter{Paging: store.Paging{PerPage: -1}})
 		if err != nil {
 			return nil, err
@@ -56,7 +67,34 @@ func (s *Service) SendInvitations(ctx context.Context, workshopID int64, audienc
 		if err != nil {
 			return nil, err
 		}
+		users := map[int64]bool{}
+		if wantUsers {
+			gs, err := s.Groups.FindGroups(ctx, false)
+			if err != nil {
+				return nil, err
+			}
+			day := s.Groups.Today()
+			for _, g := range gs {
+				ms, err := s.Groups.FindMembers(ctx, g.ID)
+				if err != nil {
+					return nil, err
+				}
+				for _, m := range ms {
+					if m.RepresentsUsers && m.Active(day) {
+						users[m.PersonID] = true
+					}
+				}
+			}
+		}
 		for _, p := range people {
+			if users[p.ID] {
+				if p.Email == "" || !p.Consent || p.Archived {
+					res.Skipped++
+				} else {
+					add(p.Email)
+				}
+				continue
+			}
 			if p.OrganisationID == nil {
 				continue
 			}

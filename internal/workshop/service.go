@@ -45,6 +45,7 @@ type Service struct {
 	// invited by audience. Nil: no invitations.
 	Inviter  Inviter
 	Partners *partner.Service
+	Groups   Groups
 	// Status tells how the e-mails of a workshop fared (the outbox); nil: not shown.
 	Status func(ctx context.Context, ref string) (MailStatus, error)
 	// Allow rate-limits the public registrations across replicas; nil: no limit.

@@ -1,0 +1,11 @@
+-- A municipality's boundary (GeoJSON MultiPolygon, WGS 84), when known
+-- (`kpss municipality boundaries` reads the RÚIAN's or OpenStreetMap's):
+-- a suggestion's point inside it belongs to that municipality. NULL: not
+-- known, the nearest centre stands in.
+ALTER TABLE municipalities ADD COLUMN boundary TEXT;
+-- Its bounding box, so that a point is tested against the few boundaries
+-- around it, not every one.
+ALTER TABLE municipalities ADD COLUMN boundary_min_lat REAL;
+ALTER TABLE municipalities ADD COLUMN boundary_max_lat REAL;
+ALTER TABLE municipalities ADD COLUMN boundary_min_lng REAL;
+ALTER TABLE municipalities ADD COLUMN boundary_max_lng REAL;
