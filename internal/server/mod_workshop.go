@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"kpss/internal/ical"
+	"os"
 	"time"
 
 	"kpss/internal/audit"
@@ -30,6 +32,7 @@ func init() {
 		Init: func(env *Env) (any, error) {
 			svc := workshop.NewService(env.DB, env.Audit, env.Now)
 			svc.Log, svc.BaseURL = env.Log, env.BaseURL
+			svc.SiteID = ical.SiteID(os.Getenv("KPSS_SITE_ID"), env.BaseURL)
 			// The groups' places, with their accessibility.
 			if g, ok := env.Modules["group"].(*group.Module); ok {
 				svc.Places, svc.Groups = g.Svc, g.Svc

@@ -194,7 +194,7 @@ func (s *Service) events(w *Workshop) []ical.Event {
 		}
 	}
 	for i, b := range w.Blocks {
-		ev := ical.Event{UID: fmt.Sprintf("workshop-%d-block-%d@kpss", w.ID, b.ID), Start: b.StartsAt, End: b.EndsAt,
+		ev := ical.Event{UID: s.blockUID(w.ID, b.ID), Start: b.StartsAt, End: b.EndsAt,
 			Summary: w.Topic, Location: loc, URL: strings.TrimRight(s.BaseURL, "/") + "/workshopy/" + strconv.FormatInt(w.ID, 10),
 			Categories: []string{"vzdelavani"}, Updated: w.UpdatedAt, Status: ical.StatusConfirmed}
 		if len(w.Blocks) > 1 {
@@ -259,7 +259,7 @@ func (s *Service) PublicEvents(ctx context.Context, from, to time.Time) ([]calen
 			if !b.StartsAt.Before(to) || !b.EndsAt.After(from) {
 				continue
 			}
-			ev := calendarEvent{UID: fmt.Sprintf("workshop-%d-block-%d@kpss", w.ID, b.ID), Title: "Workshop: " + w.Topic, Category: "vzdelavani",
+			ev := calendarEvent{UID: s.blockUID(w.ID, b.ID), Title: "Workshop: " + w.Topic, Category: "vzdelavani",
 				Start: b.StartsAt, End: b.EndsAt, URL: "/workshopy/" + strconv.FormatInt(w.ID, 10)}
 			if len(w.Blocks) > 1 {
 				ev.Title = fmt.Sprintf("Workshop: %s (%d/%d)", w.Topic, j+1, len(w.Blocks))
@@ -310,4 +310,10 @@ func (s *Service) ProjectActual(ctx context.Context, code string) (int, bool, er
 		return 0, false, nil
 	}
 	return n, true, err
+}
+
+// blockUID is a block's calendar UID, the same in the invitation and in
+// every feed: "workshop-3-block-7@kpss.otrokovice.cz".
+func (s *Service) blockUID(workshopID, blockID int64) string {
+	return ical.UID(fmt.Sprintf("workshop-%d-block", workshopID), blockID, s.SiteID)
 }

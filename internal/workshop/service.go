@@ -34,6 +34,9 @@ type Service struct {
 	Now     func() time.Time
 	Log     *slog.Logger
 	BaseURL string
+	// SiteID is the domain of the calendar UIDs (ical.SiteID: KPSS_SITE_ID or
+	// the public address's host), so a block keeps one UID in every feed.
+	SiteID string
 	// Places are the groups' places; nil: workshops have no place.
 	Places Places
 	// Feedback makes the feedback forms (the surveys module); nil: none.
