@@ -7,6 +7,7 @@ import (
 
 	"kpss/internal/auth"
 	"kpss/internal/pagecache"
+	"kpss/internal/stamp"
 	"kpss/internal/web"
 )
 
@@ -49,8 +50,8 @@ func publicCacheable(rt Route) bool {
 
 // publicVersion is the version the public cache is valid at: one query.
 func (s *Server) publicVersion(r *http.Request) (int64, error) {
-	var gens int64
-	if err := s.db.QueryRow(r.Context(), `SELECT COALESCE(SUM(gen), 0) FROM stamps`).Scan(&gens); err != nil {
+	gens, err := stamp.Total(r.Context(), s.db)
+	if err != nil {
 		return 0, err
 	}
 	slot := s.now().Unix() / int64(publicCacheTTL/time.Second)

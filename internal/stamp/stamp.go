@@ -8,7 +8,6 @@ package stamp
 import (
 	"context"
 	"sort"
-	"strings"
 
 	"kpss/internal/store"
 )
@@ -64,6 +63,14 @@ func Sum(ctx context.Context, q store.Q, topics ...string) (int64, error) {
 	return n, err
 }
 
+// Total returns the sum of every topic's generation: it grows with any
+// audited change at all (the public page cache's version). One query.
+func Total(ctx context.Context, q store.Q) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, `SELECT COALESCE(SUM(gen), 0) FROM stamps`).Scan(&n)
+	return n, err
+}
+
 // SumSQL is Sum as a scalar subquery with its arguments, to add to another
 // query (a cache's version in the same round trip).
 func SumSQL(topics ...string) (string, []any) {
@@ -71,5 +78,5 @@ func SumSQL(topics ...string) (string, []any) {
 	for i, t := range topics {
 		args[i] = t
 	}
-	return `(SELECT COALESCE(SUM(gen), 0) FROM stamps WHERE topic IN (` + strings.TrimSuffix(store.Placeholders(len(topics)), "") + `))`, args
+	return `(SELECT COALESCE(SUM(gen), 0) FROM stamps WHERE topic IN (` + store.Placeholders(len(topics)) + `))`, args
 }
